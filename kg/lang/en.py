@@ -1,0 +1,197 @@
+"""English language data for kg's rules (general vocabulary only, no entity names)."""
+from __future__ import annotations
+
+from kg.lang.base import LangData
+
+_NUM = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "fifteen": 15, "twenty": 20, "thirty": 30, "hundred": 100, "thousand": 1000,
+}
+
+LANG = LangData(
+    code="en",
+    decimal_sep=".",
+    thousands_sep=",",
+    scale_words={
+        "thousand": 10**3, "k": 10**3,
+        "million": 10**6, "millions": 10**6, "mn": 10**6, "mln": 10**6, "m": 10**6,
+        "mil": 10**6,
+        "billion": 10**9, "billions": 10**9, "bn": 10**9, "b": 10**9, "bln": 10**9,
+        "trillion": 10**12, "tn": 10**12, "trn": 10**12, "tr": 10**12,
+    },
+    currency_words={
+        "u.s. dollars": "USD", "us dollars": "USD", "american dollars": "USD",
+        "dollars": "USD", "dollar": "USD", "hong kong dollars": "HKD",
+        "australian dollars": "AUD", "canadian dollars": "CAD", "singapore dollars": "SGD",
+        "euros": "EUR", "euro": "EUR", "yuan": "CNY", "renminbi": "CNY",
+        "pounds sterling": "GBP", "pounds": "GBP", "pound": "GBP", "sterling": "GBP",
+        "yen": "JPY", "swiss francs": "CHF", "francs": "CHF", "rupees": "INR", "rupee": "INR",
+        "crore rupees": "INR", "won": "KRW", "roubles": "RUB", "rubles": "RUB",
+        "swedish kronor": "SEK", "kronor": "SEK", "norwegian kroner": "NOK",
+        "danish kroner": "DKK", "zloty": "PLN", "lira": "TRY", "reais": "BRL", "real": "BRL",
+        "pesos": "MXN", "rand": "ZAR",
+    },
+    money_linkers=("of", "in"),
+    percent_words=("percent", "per cent", "percentage points", "pct"),
+    number_words=_NUM,
+    months={
+        "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6,
+        "july": 7, "august": 8, "september": 9, "october": 10, "november": 11,
+        "december": 12, "jan.": 1, "feb.": 2, "mar.": 3, "apr.": 4, "jun.": 6, "jul.": 7,
+        "aug.": 8, "sep.": 9, "sept.": 9, "oct.": 10, "nov.": 11, "dec.": 12,
+    },
+    weekdays=("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    duration_units={
+        "years": "Y", "year": "Y", "months": "M", "month": "M", "weeks": "W", "week": "W",
+        "days": "D", "day": "D", "quarters": "Q", "quarter": "Q",
+    },
+    period_prefixes=(
+        "over the next", "in the next", "during the next", "for the next", "within the next",
+        "over", "within", "in", "for", "next",
+    ),
+    platform_nouns=(
+        "platform", "platforms", "marketplace", "marketplaces", "app", "apps", "website",
+        "site", "portal", "channel", "tv channel", "network", "search engine",
+        "operating system", "social network", "streaming service", "payment service",
+        "payments service", "service", "online store", "e-commerce site", "browser",
+        "payment system", "messaging service",
+    ),
+    company_nouns=(
+        "company", "companies", "firm", "group", "giant", "conglomerate", "bank", "lender",
+        "retailer", "operator", "maker", "manufacturer", "producer", "carrier", "startup",
+        "start-up", "insurer", "exchange", "newspaper", "publisher", "broadcaster", "brand",
+        "chain", "fund", "corporation", "business", "multinational", "unit", "subsidiary",
+        "division", "automaker", "carmaker", "chipmaker", "supplier", "provider", "vendor",
+        "holding company", "parent", "parent company", "venture", "joint venture",
+        "department store operator", "discount retailer", "agency", "studio", "label",
+        "airline", "outlet", "developer", "player", "rival", "conglomerate",
+    ),
+    organization_nouns=(
+        "regulator", "ministry", "government", "commission", "foundation", "association",
+        "authority", "agency", "department", "university", "council", "federation", "union",
+        "court", "parliament", "senate", "congress", "central bank", "watchdog", "institute",
+        "organization", "organisation", "charity", "trust", "family", "society", "committee",
+        "antitrust", "bureau", "office", "administration", "board of",
+    ),
+    market_nouns=("market", "markets"),
+    generic_market_modifiers=(
+        "stock", "share", "equity", "bond", "financial", "capital", "money", "open", "free",
+        "black", "labour", "labor", "job", "housing", "broader", "overall", "the", "a",
+        "bull", "bear", "global", "world", "domestic", "secondary", "primary", "public",
+    ),
+    geo_adjectives=(
+        "chinese", "italian", "european", "american", "u.s.", "us", "asian", "indian",
+        "japanese", "german", "french", "spanish", "british", "english", "russian",
+        "brazilian", "korean", "south korean", "african", "latin american", "canadian",
+        "australian", "swiss", "dutch", "belgian", "austrian", "portuguese", "greek",
+        "turkish", "arab", "middle eastern", "north american", "south american", "mexican",
+        "polish", "swedish", "norwegian", "danish", "finnish", "irish", "israeli", "saudi",
+        "emirati", "indonesian", "vietnamese", "thai", "malaysian", "filipino", "pakistani",
+        "egyptian", "nigerian", "south african", "argentine", "chilean", "colombian",
+        "peruvian", "ukrainian", "romanian", "hungarian", "czech", "domestic", "national",
+        "international", "western", "eastern", "emerging", "uk", "eu",
+    ),
+    place_epithet_nouns=("old continent", "middle kingdom", "big apple"),
+    role_titles=(
+        "chairman and chief executive officer", "chairman and chief executive",
+        "chairman and ceo", "president and chief executive officer",
+        "president and chief executive", "president and ceo", "chief executive officer",
+        "chief executive", "chief financial officer", "chief operating officer",
+        "chief technology officer", "executive chairman", "non-executive chairman",
+        "chairman", "chairwoman", "chairperson", "chair", "vice chairman", "vice president",
+        "senior vice president", "executive vice president", "president", "ceo", "cfo",
+        "coo", "cto", "founder", "co-founder", "cofounder", "managing director",
+        "general manager", "country manager", "director", "board member", "head",
+        "deputy ceo", "partner", "spokesman", "spokeswoman", "spokesperson",
+        "chief economist", "economist", "analyst", "executive", "owner", "secretary",
+        "treasurer", "governor", "minister", "general counsel", "principal",
+    ),
+    role_verbs={
+        "chaired by": "chairman", "headed by": "head", "led by": "head",
+        "founded by": "founder", "run by": "head", "co-founded by": "co-founder",
+    },
+    board_nouns=("board of directors", "board"),
+    board_member_title="board member",
+    current_words=("current", "currently", "incumbent", "now"),
+    former_words=("former", "ex-", "outgoing", "previous", "then"),
+    resign_verbs=("resigned", "resigns", "stepped down", "steps down", "quit", "left"),
+    future_words=(
+        "will become", "will be", "is to become", "to become", "will take over",
+        "is set to become", "would become", "will serve as",
+    ),
+    cues={
+        "operates": (
+            "operates", "operator of", "runs", "owner of", "its platform", "its marketplace",
+            "launched", "platform", "marketplace", "operating system", "service",
+        ),
+        "subsidiaryOf": (
+            "a unit of", "unit of", "subsidiary of", "a subsidiary of", "owned by",
+            "division of", "controlled by", "part of", "its own", "parent", "arm of",
+            "a division of", "wholly owned", "wholly-owned",
+        ),
+        "acquires": (
+            "buy", "buys", "bought", "acquire", "acquires", "acquired", "acquisition",
+            "purchase", "purchased", "takeover", "take over", "took over", "will buy",
+            "to buy", "agreed to buy", "snap up", "snapped up",
+        ),
+        "mergesWith": ("merge", "merger", "merged", "merges", "combine", "combination"),
+        "partnersWith": (
+            "joint venture", "partnership", "partner", "partners", "alliance", "agreement",
+            "deal with", "teamed up", "team up", "collaboration", "ally",
+        ),
+        "competesWith": (
+            "rival", "rivals", "competitor", "competitors", "compete", "competes",
+            "competing", "competition",
+        ),
+        "sellsOn": (
+            "flagship store", "sells on", "sell on", "store on", "available on",
+            "listed on", "hosts", "host",
+        ),
+        "investsIn": (
+            "stake", "shareholder", "largest shareholder", "investor", "invested",
+            "invests", "owns", "holds", "holding", "investment",
+        ),
+        "targetsMarket": (
+            "market", "expand", "expansion", "enter", "entering", "target", "targets",
+            "targeting", "serve", "serves", "push into", "move into",
+        ),
+        "headquarteredIn": (
+            "based in", "based near", "headquartered in", "headquarters in", "-based",
+            "head office in", "based at",
+        ),
+    },
+    invest_verbs=(
+        "invest", "invests", "invested", "investing", "investment", "will invest",
+        "commit", "commits", "spend", "pour", "inject", "plans to invest",
+    ),
+    announced_markers=(
+        "will", "plans", "plan", "announced", "announces", "intends", "to invest",
+        "is to", "are to", "would",
+    ),
+    pending_markers=(
+        "will buy", "to buy", "agreed", "approval", "pending", "is to", "subject to",
+        "announced", "will acquire", "to acquire",
+    ),
+    stake_nouns=("stake", "share", "shares", "holding", "interest", "equity", "shareholder"),
+    acquisition_nouns=("acquisition", "purchase", "deal", "takeover", "buyout", "bid"),
+    deal_nouns=("deal", "transaction", "acquisition", "purchase", "takeover", "merger"),
+    capital_increase_nouns=("capital increase", "rights issue", "capital raise"),
+    not_investment_nouns=(
+        "revenue", "revenues", "sales", "profit", "profits", "earnings", "loss", "losses",
+        "savings", "imports", "exports", "market value", "valuation of the market",
+        "debt", "fine", "penalty", "dividend", "salary", "a share", "per share",
+        "a year in", "annual revenue", "income", "turnover", "capitalization",
+        "market cap", "worth",
+    ),
+    per_share_words=("a share", "per share"),
+    prepositions_of=("of",),
+    determiners=("the", "a", "an", "its", "their", "his", "her"),
+    coordinators=("and", "or"),
+    stop_words=frozenset({
+        "the", "a", "an", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and",
+        "or", "is", "was", "are", "were", "be", "its", "it", "that", "which", "as", "has",
+        "have", "had", "will", "their", "his", "her", "this", "these", "those",
+    }),
+    sentence_abbrevs=("inc.", "corp.", "co.", "ltd.", "mr.", "mrs.", "ms.", "dr.", "u.s."),
+)
