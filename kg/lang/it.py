@@ -48,7 +48,7 @@ LANG = LangData(
     },
     period_prefixes=(
         "nei prossimi", "nelle prossime", "per i prossimi", "per le prossime", "prossimi",
-        "prossime", "entro", "nell'arco di", "nell’arco di", "in", "nei", "ei", "per",
+        "prossime", "entro", "nell'arco di", "nell’arco di", "in", "nei", "per",
         "nel giro di", "arco di",
     ),
     platform_nouns=(
