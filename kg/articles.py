@@ -1,8 +1,13 @@
 """Articles: the unit kg reads. Readers for .txt, .md, .html and .jsonl live here."""
 from __future__ import annotations
 
+import codecs
+import glob
 import hashlib
+import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -27,3 +32,336 @@ class Article:
     @property
     def hash(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:20]
+
+
+# ------------------------------------------------------------------------------------------
+# Readers: files, folders (recursive) and globs -> Articles, plus (path, reason) rejections.
+#
+# A reader never raises on bad input: each problem becomes one rejection naming the path
+# (and line, for JSONL) so a build can store the good articles and report the rest.
+# ------------------------------------------------------------------------------------------
+SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
+            ".html": "html", ".htm": "html", ".jsonl": "jsonl"}
+SUPPORTED = ".txt, .md, .html, .jsonl"
+SUPPORTED_LANGS = ("it", "en")
+
+Rejection = tuple[str, str]  # (path, reason)
+
+
+@dataclass
+class ReadResult:
+    articles: list[Article]
+    rejected: list[Rejection]
+
+
+class BinaryFile(ValueError):
+    pass
+
+
+def decode_bytes(data: bytes) -> str:
+    """Bytes -> text: UTF-8 (BOM or not), UTF-16 with a BOM, else CP1252, else Latin-1.
+
+    Older Italian and English news files are often CP1252/Latin-1; decoding them is better
+    than refusing them. NUL bytes without a UTF-16 BOM mean a binary file (BinaryFile).
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    if b"\x00" in data:
+        raise BinaryFile("binary file (contains NUL bytes), not text")
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1")
+
+
+def normalize_text(text: str) -> str:
+    """One newline convention, no leading blank lines, no trailing whitespace.
+    Offsets point into the normalised text, so this runs before anything else."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return text.lstrip("\n").rstrip()
+
+
+def _title_of_text(text: str) -> str | None:
+    """The first line is the title when a blank line follows it (and a body comes after)."""
+    head, sep, rest = text.partition("\n")
+    if sep and rest.startswith("\n") and rest.strip() and head.strip() and len(head) <= 300:
+        return head.strip()
+    return None
+
+
+def _lang(value) -> str | None:
+    if not value or not isinstance(value, str):
+        return None
+    return value.strip().lower().replace("_", "-").split("-")[0] or None
+
+
+def _date(value) -> str | None:
+    """ISO date (YYYY-MM-DD) from an ISO date/datetime string; other strings kept as given."""
+    if not value or not isinstance(value, str):
+        return None
+    m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
+    return m.group(1) if m else value.strip()
+
+
+def parse_txt(text: str, id: str, source: str | None = None) -> Article:
+    text = normalize_text(text)
+    return Article(id=id, text=text, title=_title_of_text(text), source=source)
+
+
+# --- Markdown -----------------------------------------------------------------------------
+_MD_INLINE = [
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), ""),  # images
+    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # [text](url)
+    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<https?://[^>]+>"), ""),  # autolinks
+    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
+    (re.compile(r"`([^`]*)`"), r"\1"),
+    (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
+    (re.compile(r"(?<!\w)__(.+?)__(?!\w)"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])"), r"\1"),
+    (re.compile(r"~~(.+?)~~"), r"\1"),
+]
+
+
+def markdown_to_text(md: str) -> tuple[str, dict[str, str]]:
+    """Markdown -> plain paragraphs (markup removed, code blocks dropped) and the
+    front-matter fields (title, date, lang, url) when a `---` block opens the file."""
+    md = normalize_text(md)
+    meta: dict[str, str] = {}
+    fm = re.match(r"---\n(.*?)\n---\n", md, re.S)
+    if fm:
+        for line in fm.group(1).split("\n"):
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        md = md[fm.end():]
+    out: list[str] = []
+    in_code = False
+    for line in md.split("\n"):
+        if re.match(r"\s*(```|~~~)", line):
+            in_code = not in_code
+            continue
+        if in_code or re.match(r"\s*\[[^\]]+\]:\s*\S+", line):
+            continue
+        if re.fullmatch(r"\s*(=+|-+)\s*", line) and out and out[-1].strip():
+            continue  # setext underline: the line above is the heading
+        if re.fullmatch(r"\s*([-*_]\s*){3,}", line):
+            line = ""
+        line = re.sub(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1", line)
+        line = re.sub(r"^\s*(>\s?)+", "", line)
+        line = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", line)
+        for pattern, repl in _MD_INLINE:
+            line = pattern.sub(repl, line)
+        out.append(line.strip())
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
+    return text, meta
+
+
+def parse_md(md: str, id: str, source: str | None = None) -> Article:
+    raw = normalize_text(md)
+    text, meta = markdown_to_text(raw)
+    first = re.sub(r"^---\n.*?\n---\n", "", raw, flags=re.S).lstrip("\n").split("\n", 1)[0]
+    heading = re.match(r"\s{0,3}#{1,6}\s+\S", first)
+    title = meta.get("title") or None
+    if title and not text.startswith(title):
+        text = f"{title}\n\n{text}"
+    elif not title:
+        title = text.split("\n", 1)[0].strip() if heading else _title_of_text(text)
+    return Article(id=id, text=text, title=title, lang=_lang(meta.get("lang")),
+                   date=_date(meta.get("date")), source=source, url=meta.get("url"))
+
+
+# --- HTML ---------------------------------------------------------------------------------
+_HTML_DROP = "script, style, nav, header, footer, aside, noscript, form, iframe, svg, template, button, figcaption"
+_HTML_BLOCKS = "p, h1, h2, h3, h4, h5, h6, li, blockquote, pre, dd, dt, td, th"
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def parse_html(html: str, id: str, source: str | None = None) -> Article:
+    """Main text of a web page: the <article> (else <main>, else <body>) without scripts,
+    styles, navigation, headers, footers and asides; the <h1> (else <title>) is the title."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    root = (tree.css_first("article") or tree.css_first("main")
+            or tree.css_first("[role=main]") or tree.body or tree.root)
+
+    def meta(*selectors: str) -> str | None:
+        for sel in selectors:
+            node = tree.css_first(sel)
+            if node is not None:
+                value = node.attributes.get("content") or node.attributes.get("datetime") \
+                    or node.attributes.get("href")
+                if value:
+                    return value.strip()
+        return None
+
+    title = None
+    for node in ([root.css_first("h1")] if root is not None else []) + [tree.css_first("h1"), tree.css_first("title")]:
+        if node is not None and _squash(node.text(deep=True)):
+            title = _squash(node.text(deep=True))
+            break
+    html_node = tree.css_first("html")
+    lang = _lang(html_node.attributes.get("lang")) if html_node is not None else None
+    date = _date(meta("meta[property='article:published_time']", "meta[name='date']",
+                      "meta[itemprop='datePublished']", "time[datetime]"))
+    url = meta("link[rel='canonical']", "meta[property='og:url']")
+    blocks: list[str] = []
+    if root is not None:
+        for node in root.css(_HTML_DROP):
+            node.decompose()
+        for node in root.css(_HTML_BLOCKS):
+            if len(node.css(_HTML_BLOCKS)) > 1:
+                continue  # not a leaf: its inner blocks are taken one by one
+            s = _squash(node.text(deep=True, separator=""))
+            if s and s != title:
+                blocks.append(s)
+        if not blocks:
+            raw = root.text(deep=True, separator="\n")
+            blocks = [b for b in (_squash(x) for x in raw.split("\n")) if b and b != title]
+    body = "\n\n".join(blocks)
+    text = f"{title}\n\n{body}" if title and body else (body or "")
+    return Article(id=id, text=text, title=title if body else None, lang=lang, date=date,
+                   source=source, url=url)
+
+
+# --- JSONL --------------------------------------------------------------------------------
+def parse_jsonl(content: str, stem: str, source: str) -> tuple[list[Article], list[Rejection]]:
+    """One article per line: {"id", "title", "text", "date", "url", "lang"}; `text` is
+    required. A malformed line is rejected by itself ("file.jsonl:7", reason)."""
+    articles: list[Article] = []
+    rejected: list[Rejection] = []
+    for lineno, line in enumerate(content.split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            rejected.append((where, f"malformed JSON line ({e.msg} at column {e.colno})"))
+            continue
+        if not isinstance(obj, dict):
+            rejected.append((where, "a JSONL line must be a JSON object"))
+            continue
+        text = obj.get("text")
+        if not isinstance(text, str) or not text.strip():
+            rejected.append((where, "missing or empty 'text' field"))
+            continue
+        bad = [k for k in ("id", "title", "date", "url", "lang")
+               if obj.get(k) is not None and not isinstance(obj[k], (str, int))]
+        if bad:
+            rejected.append((where, f"field {bad[0]!r} must be a string"))
+            continue
+        title = _squash(str(obj["title"])) if obj.get("title") else None
+        text = normalize_text(text)
+        if title and not text.startswith(title):
+            text = f"{title}\n\n{text}"
+        aid = str(obj["id"]).strip() if obj.get("id") not in (None, "") else f"{stem}-{lineno}"
+        articles.append(Article(id=aid, text=text, title=title or _title_of_text(text),
+                                lang=_lang(obj.get("lang")), date=_date(obj.get("date")),
+                                source=where, url=obj.get("url") or None))
+    return articles, rejected
+
+
+# --- files, folders, globs ----------------------------------------------------------------
+def read_file(path: str | Path) -> ReadResult:
+    """Read one file into its article(s); any problem becomes a rejection."""
+    path = Path(path)
+    src = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return ReadResult([], [(src, "no such file or directory")])
+    except IsADirectoryError:
+        return read_paths([path])
+    except OSError as e:
+        return ReadResult([], [(src, f"cannot read file ({e.strerror or e})")])
+    try:
+        content = decode_bytes(data)
+    except BinaryFile as e:
+        return ReadResult([], [(src, str(e))])
+    if not content.strip():
+        return ReadResult([], [(src, "empty file")])
+    kind = SUFFIXES.get(path.suffix.lower(), "txt")
+    if kind == "jsonl":
+        arts, rej = parse_jsonl(content, path.stem, src)
+        if not arts and not rej:
+            rej = [(src, "empty file")]
+        return ReadResult(arts, rej)
+    parser = {"txt": parse_txt, "md": parse_md, "html": parse_html}[kind]
+    article = parser(content, id=path.stem, source=src)
+    if not article.text.strip():
+        return ReadResult([], [(src, f"no article text found in this {kind.upper()} file")])
+    return ReadResult([article], [])
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.suffix.lower() in SUFFIXES
+                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def expand_paths(paths) -> tuple[list[Path], list[Rejection]]:
+    """Files named by paths, folders (recursively: .txt .md .html .jsonl) and glob patterns,
+    each file once, in a stable order."""
+    files: list[Path] = []
+    rejected: list[Rejection] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = _folder_files(p)
+            if not found:
+                rejected.append((str(raw), f"no articles found in this directory (looked for {SUPPORTED})"))
+            files += found
+        elif p.exists():
+            files.append(p)
+        elif glob.has_magic(str(raw)):
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            found = []
+            for m in map(Path, matches):
+                if m.is_dir():
+                    found += _folder_files(m)
+                elif m.suffix.lower() in SUFFIXES:
+                    found.append(m)
+            if not found:
+                rejected.append((str(raw), f"no articles match this pattern ({SUPPORTED})"))
+            files += found
+        else:
+            rejected.append((str(raw), "no such file or directory"))
+    seen: set[Path] = set()
+    unique = []
+    for f in files:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique, rejected
+
+
+def read_paths(paths) -> ReadResult:
+    """Read every article under `paths` (files, folders, globs). Articles whose id was
+    already read in this run are rejected (ids name articles in the store)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files, rejected = expand_paths(paths)
+    articles: list[Article] = []
+    first_source: dict[str, str] = {}
+    for f in files:
+        result = read_file(f)
+        rejected += result.rejected
+        for a in result.articles:
+            if a.id in first_source:
+                rejected.append((a.source or str(f), f"duplicate article id {a.id!r} (already read from {first_source[a.id]})"))
+                continue
+            first_source[a.id] = a.source or str(f)
+            articles.append(a)
+    return ReadResult(articles, rejected)

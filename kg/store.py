@@ -1,0 +1,355 @@
+"""The triple store: where the graph lives between runs.
+
+`Store` is the one interface the rest of kg uses. Its article bookkeeping (find, replace,
+remove, list) is written once, in SPARQL 1.1 Query + Update, on three primitives
+(`query`, `update`, `quads`), so a SPARQL 1.1 endpoint store only has to implement those
+(plus `close`). `OxigraphStore` is the first implementation: an embedded, persistent
+Oxigraph store on disk (pyoxigraph).
+
+Layout of the dataset:
+- one named graph per article, IRI `https://w3id.org/kg/article/{Article.hash}`; the
+  Article node in it carries `biz:sourceId` = Article.id, which is how a rebuilt article
+  finds the graph of its previous version;
+- the ontology in `https://w3id.org/kg/graph/ontology`, so queries can follow
+  rdfs:subClassOf;
+- queries see the default graph as the union of all named graphs.
+
+Atomicity: `replace_article` is ONE SPARQL Update request (drop old graphs; insert the new
+one). Oxigraph applies an update in a single transaction, so a crash, kill or Ctrl-C leaves
+the article fully in or fully out.
+
+oxrdflib traps, handled once here: kg never parses through rdflib's `format="turtle"` into
+the store (slow parser; pyoxigraph parses instead), never runs one huge `parse()`
+transaction, never calls `len()` on a store-backed rdflib graph (a COUNT query each time)
+and never writes through an unnamed rdflib `Graph` (it lands in a blank-node graph): use
+`rdflib_dataset()` to get a correctly configured rdflib view, and `to_rdflib()` for an
+in-memory copy (e.g. for pyshacl).
+"""
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import ARTICLE_NS, BIZ, ONTOLOGY_GRAPH, KgError, store_location
+
+SOURCE_ID = BIZ + "sourceId"
+RELATION_PREDICATES = (
+    "operates", "subsidiaryOf", "sellsOn", "acquires", "investsIn", "mergesWith",
+    "partnersWith", "competesWith", "targetsMarket", "headquarteredIn", "worksFor",
+)
+
+# Article metadata, read with property-path alternatives so the listing does not depend on
+# which vocabulary (biz:, dcterms:, schema:) the rdf module picks for each field.
+_TITLE = "biz:title|dcterms:title|schema:headline|rdfs:label"
+_LANG = "biz:language|biz:lang|dcterms:language|schema:inLanguage"
+_DATE = "biz:date|biz:published|dcterms:date|dcterms:issued|schema:datePublished"
+_HASH = "biz:contentHash|biz:hash|biz:sha256"
+
+_Q_PREFIXES = f"""PREFIX biz: <{BIZ}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX schema: <https://schema.org/>
+"""
+
+
+class StoreError(KgError):
+    """The store cannot do what was asked (locked, missing, unknown article)."""
+
+
+def article_graph_iri(article_hash: str) -> str:
+    return ARTICLE_NS + article_hash
+
+
+def _lit(s: str) -> str:
+    """A SPARQL string literal."""
+    return str(ox.Literal(s))
+
+
+def _iri(s: str) -> str:
+    return f"<{s}>"
+
+
+def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term (or a pyoxigraph one) as a pyoxigraph term."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def triples_of(graph) -> Iterator[tuple]:
+    """(s, p, o) pyoxigraph terms of an rdflib Graph or an iterable of triples/quads."""
+    for t in graph:
+        if isinstance(t, (ox.Triple, ox.Quad)):
+            yield t.subject, t.predicate, t.object
+        else:
+            s, p, o = t[:3]
+            yield to_ox(s), to_ox(p), to_ox(o)
+
+
+class Store(ABC):
+    """A dataset of article graphs plus the ontology graph. Use it as a context manager.
+
+    Subclasses implement `query`, `update`, `quads` and `close`; everything else is SPARQL
+    on top of them.
+    """
+
+    location: str
+
+    # --- primitives -----------------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str):
+        """Run a SPARQL query, default graph = union of all named graphs. Returns a
+        pyoxigraph QuerySolutions / QueryBoolean / QueryTriples. SyntaxError when malformed."""
+
+    @abstractmethod
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL Update request as ONE transaction."""
+
+    @abstractmethod
+    def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
+        """Quads of one named graph, or of the whole dataset when None."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # --- graphs ---------------------------------------------------------------------------
+    def graphs_of(self, article_id: str) -> list[str]:
+        """Named graphs whose Article node has this source id."""
+        rows = self.query(
+            f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?a <{SOURCE_ID}> ?sid }} "
+            f"FILTER(STR(?sid) = {_lit(article_id)}) }}")
+        return sorted(r["g"].value for r in rows)
+
+    def has_graph(self, graph_iri: str) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {_iri(graph_iri)} {{ ?s ?p ?o }} }}"))
+
+    def has_current(self, article, extractor_version: str) -> bool:
+        """True when the store holds this article's text (same hash, same id) built by the
+        same extractor version: building it again would change nothing."""
+        g = article_graph_iri(article.hash)
+        return bool(self.query(
+            f"ASK {{ GRAPH {_iri(g)} {{ ?a <{SOURCE_ID}> ?sid . ?x ?p ?v . "
+            f"FILTER(STR(?sid) = {_lit(article.id)} && isLiteral(?v) "
+            f"&& STR(?v) = {_lit(extractor_version)}) }} }}"))
+
+    def replace_article(self, article, graph) -> str:
+        """Store `graph` (rdflib Graph or triples) as the named graph of `article`, dropping
+        every graph of an earlier version with the same Article.id, in ONE transaction.
+        Returns "added" or "replaced"."""
+        g = article_graph_iri(article.hash)
+        old = set(self.graphs_of(article.id))
+        old.add(g)
+        # Build the whole request before touching the store: an error while reading the
+        # graph (or Ctrl-C) happens before anything is written.
+        body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples_of(graph))
+        if not body:
+            raise StoreError(f"article {article.id}: empty graph, nothing to store")
+        drops = "".join(f"DROP SILENT GRAPH {_iri(x)} ;\n" for x in sorted(old))
+        existed = any(self.has_graph(x) for x in old)
+        self.update(f"{drops}INSERT DATA {{ GRAPH {_iri(g)} {{\n{body}\n}} }}")
+        return "replaced" if existed else "added"
+
+    def remove_article(self, id_or_hash: str) -> list[str]:
+        """Drop the graph(s) of an article given its id, content hash or graph IRI.
+        Returns the dropped graph IRIs; StoreError when nothing matches."""
+        found = set(self.graphs_of(id_or_hash))
+        for iri in (id_or_hash, article_graph_iri(id_or_hash)):
+            if iri.startswith(ARTICLE_NS) and self.has_graph(iri):
+                found.add(iri)
+        if not found:
+            raise StoreError(f"no article with id or hash {id_or_hash!r} in the store {self.location}")
+        self.update("".join(f"DROP SILENT GRAPH {_iri(x)} ;\n" for x in sorted(found)).rstrip(" ;\n"))
+        return sorted(found)
+
+    def article_graphs(self) -> list[str]:
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                          f"FILTER(STRSTARTS(STR(?g), {_lit(ARTICLE_NS)})) }}")
+        return sorted(r["g"].value for r in rows)
+
+    def articles(self) -> list[dict]:
+        """One dict per stored article: id, hash, title, lang, date, facts (relations +
+        investments + positions), graph; sorted by id."""
+        preds = " ".join(f"biz:{p}" for p in RELATION_PREDICATES)
+        meta = self.query(_Q_PREFIXES + f"""
+SELECT ?g (SAMPLE(?sid) AS ?id) (SAMPLE(?t) AS ?title) (SAMPLE(?l) AS ?lang)
+       (SAMPLE(?d) AS ?date) WHERE {{
+  GRAPH ?g {{ ?a <{SOURCE_ID}> ?sid .
+    OPTIONAL {{ ?a {_TITLE} ?t }} OPTIONAL {{ ?a {_LANG} ?l }} OPTIONAL {{ ?a {_DATE} ?d }} }}
+  FILTER(STRSTARTS(STR(?g), {_lit(ARTICLE_NS)}))
+}} GROUP BY ?g""")
+        out = {}
+        for r in meta:
+            g = r["g"].value
+            out[g] = {"id": _val(r["id"]), "hash": g[len(ARTICLE_NS):], "title": _val(r["title"]),
+                      "lang": _val(r["lang"]), "date": _val(r["date"]), "facts": 0, "graph": g}
+        counts = self.query(_Q_PREFIXES + f"""
+SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{
+  {{ ?s ?p ?o VALUES ?p {{ {preds} }} }} UNION {{ ?x a biz:Investment }} UNION {{ ?x a biz:Position }}
+}} }} GROUP BY ?g""")
+        for r in counts:
+            if r["g"].value in out:
+                out[r["g"].value]["facts"] = int(r["n"].value)
+        return sorted(out.values(), key=lambda a: (a["id"] or "", a["hash"]))
+
+    # --- ontology -------------------------------------------------------------------------
+    def load_ontology(self, graph=None) -> None:
+        """Replace the ontology graph (default: `kg.rdf.ontology_graph()`, else
+        ontology/biz.ttl parsed by pyoxigraph) in one transaction."""
+        if graph is None:
+            graph = ontology_triples()
+        body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples_of(graph))
+        self.update(f"DROP SILENT GRAPH {_iri(ONTOLOGY_GRAPH)} ;\n"
+                    f"INSERT DATA {{ GRAPH {_iri(ONTOLOGY_GRAPH)} {{\n{body}\n}} }}")
+
+    def has_ontology(self) -> bool:
+        return self.has_graph(ONTOLOGY_GRAPH)
+
+    # --- export ---------------------------------------------------------------------------
+    def data_quads(self, graph_iri: str | None = None, include_ontology: bool = False) -> list[ox.Quad]:
+        """Quads of one graph, or of every article graph (and the ontology if asked)."""
+        if graph_iri is not None:
+            return list(self.quads(graph_iri))
+        return [q for q in self.quads(None)
+                if isinstance(q.graph_name, ox.NamedNode)
+                and (q.graph_name.value.startswith(ARTICLE_NS)
+                     or (include_ontology and q.graph_name.value == ONTOLOGY_GRAPH))]
+
+    def dump(self, format: str, graph_iri: str | None = None, include_ontology: bool = False) -> bytes:
+        """Serialise one graph (or all article graphs) as turtle, trig, nquads, ntriples or
+        jsonld; byte-stable for the same content (see kg.export)."""
+        from kg.export import serialize
+
+        if graph_iri is not None and not self.has_graph(graph_iri):
+            raise StoreError(f"no graph {graph_iri} in the store")
+        return serialize(self.data_quads(graph_iri, include_ontology), format)
+
+    def to_rdflib(self, graph_iri: str | None = None, include_ontology: bool = False):
+        """An in-memory rdflib Graph with the triples of one graph or of all article graphs
+        (a copy: safe to hand to pyshacl or networkx code)."""
+        from rdflib import Graph
+
+        g = Graph()
+        data = self.dump("ntriples", graph_iri, include_ontology)
+        if data:
+            g.parse(data=data.decode("utf-8"), format="nt")
+        return g
+
+
+def _val(term):
+    return None if term is None else term.value
+
+
+def ontology_triples():
+    """The ontology as triples: kg.rdf.ontology_graph() when the rdf module offers it, else
+    ontology/biz.ttl parsed with pyoxigraph (fast, and no oxrdflib turtle trap)."""
+    try:
+        from kg.rdf import ontology_graph
+    except ImportError:
+        ontology_graph = None
+    if ontology_graph is not None:
+        return ontology_graph()
+    from kg.config import ontology_file
+
+    return list(ox.parse(path=str(ontology_file("biz.ttl")), format=ox.RdfFormat.TURTLE))
+
+
+class OxigraphStore(Store):
+    """Embedded persistent Oxigraph store in a folder (RocksDB inside). One writer process
+    at a time; `read_only=True` opens a snapshot that works while another process writes."""
+
+    def __init__(self, location: str | os.PathLike, read_only: bool = False):
+        self.location = str(location)
+        path = Path(self.location)
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"store location {self.location} is a file, not a store folder")
+        if read_only and not (path / "CURRENT").exists():
+            raise StoreError(f"no store at {self.location} (run `kg build PATH` first, or pass --store)")
+        try:
+            self._store = ox.Store.read_only(self.location) if read_only else ox.Store(self.location)
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreError(f"store {self.location} is locked: another kg process is writing to it; "
+                                 f"wait for it to finish and retry") from None
+            raise StoreError(f"cannot open store {self.location}: {msg.splitlines()[0]}") from None
+        self.read_only = read_only
+
+    @classmethod
+    def in_memory(cls) -> "OxigraphStore":
+        """A throwaway store (tests, one-off conversions)."""
+        self = cls.__new__(cls)
+        self.location = ":memory:"
+        self.read_only = False
+        self._store = ox.Store()
+        return self
+
+    @property
+    def ox(self) -> ox.Store:
+        """The underlying pyoxigraph Store, for bulk work the interface does not cover."""
+        return self._store
+
+    def query(self, sparql: str):
+        return self._store.query(sparql, use_default_graph_as_union=True)
+
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.location} is open read-only")
+        self._store.update(sparql_update)
+
+    def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(graph_iri) if graph_iri is not None else None
+        return self._store.quads_for_pattern(None, None, None, g)
+
+    def close(self) -> None:
+        store = getattr(self, "_store", None)
+        if store is not None:
+            if not self.read_only and self.location != ":memory:":
+                try:
+                    store.flush()
+                except OSError:
+                    pass
+            self._store = None
+            del store
+
+    def rdflib_dataset(self):
+        """An rdflib Dataset view over this store through oxrdflib (no copy). Union default
+        graph; add triples only via named graphs (`ds.graph(IRI)`), never an unnamed Graph."""
+        from oxrdflib import OxigraphStore as OxRdflibStore
+        from rdflib import Dataset
+
+        return Dataset(store=OxRdflibStore(store=self._store), default_union=True)
+
+
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
+    """Open the store at `location` (default: $KG_STORE, else ./.kg/store).
+
+    A SPARQL 1.1 endpoint (http:// or https:// location) is the planned second backend:
+    it only needs query/update/quads over HTTP."""
+    loc = store_location(location)
+    if loc.startswith(("http://", "https://")):
+        raise StoreError(f"SPARQL endpoint stores are not supported yet: {loc}")
+    return OxigraphStore(loc, read_only=read_only)
+
