@@ -167,7 +167,8 @@ SECOND_TEXT = (
     "Northwind Holdings will merge with Litware after the deal. "
     "Northwind also sells Smeg appliances and competes with Alibaba Group Holding in the "
     "European cloud market. "
-    "Jane Roe, the former chief executive of Contoso, will join Northwind Holdings."
+    "Jane Roe, the former chief executive of Contoso, will join Northwind Holdings. "
+    "The Competition Board must approve the deal."
 )
 
 
@@ -190,6 +191,7 @@ def second_resolved() -> Resolved:
     b.entity("place/europe", "Place", "Europe")
     b.entity("market/european-cloud-market", "Market", "European cloud market")
     b.entity("person/jane-roe", "Person", "Jane Roe")
+    b.entity("organization/competition-board", "Organization", "Competition Board")
 
     nw = b.mention("company/northwind-holdings", "Northwind Holdings", after="\n\n")
     contoso = b.mention("company/contoso", "Contoso", after="\n\n")
@@ -206,6 +208,7 @@ def second_resolved() -> Resolved:
     jane = b.mention("person/jane-roe", "Jane Roe")
     contoso3 = b.mention("company/contoso", "Contoso", after="chief executive")
     b.mention("company/northwind-holdings", "Northwind Holdings", after="Jane Roe")
+    b.mention("organization/competition-board", "Competition Board")
 
     relations = [
         Relation(nw, "acquires", contoso, b.evidence("agreed to buy Contoso")),
