@@ -37,6 +37,7 @@ import pyoxigraph as ox
 from kg.config import ARTICLE_NS, BIZ, ONTOLOGY_GRAPH, KgError, store_location
 
 SOURCE_ID = BIZ + "sourceId"
+EXTRACTOR_VERSION = BIZ + "extractorVersion"
 RELATION_PREDICATES = (
     "operates", "subsidiaryOf", "sellsOn", "acquires", "investsIn", "mergesWith",
     "partnersWith", "competesWith", "targetsMarket", "headquarteredIn", "worksFor",
@@ -47,7 +48,6 @@ RELATION_PREDICATES = (
 _TITLE = "biz:title|dcterms:title|schema:headline|rdfs:label"
 _LANG = "biz:language|biz:lang|dcterms:language|schema:inLanguage"
 _DATE = "biz:date|biz:published|dcterms:date|dcterms:issued|schema:datePublished"
-_HASH = "biz:contentHash|biz:hash|biz:sha256"
 
 _Q_PREFIXES = f"""PREFIX biz: <{BIZ}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -114,9 +114,10 @@ class Store(ABC):
 
     # --- primitives -----------------------------------------------------------------------
     @abstractmethod
-    def query(self, sparql: str):
-        """Run a SPARQL query, default graph = union of all named graphs. Returns a
-        pyoxigraph QuerySolutions / QueryBoolean / QueryTriples. SyntaxError when malformed."""
+    def query(self, sparql: str, prefixes: dict[str, str] | None = None):
+        """Run a SPARQL query, default graph = union of all named graphs; `prefixes` are
+        predeclared (the query's own PREFIX lines win). Returns a pyoxigraph
+        QuerySolutions / QueryBoolean / QueryTriples; SyntaxError when malformed."""
 
     @abstractmethod
     def update(self, sparql_update: str) -> None:
@@ -151,9 +152,8 @@ class Store(ABC):
         same extractor version: building it again would change nothing."""
         g = article_graph_iri(article.hash)
         return bool(self.query(
-            f"ASK {{ GRAPH {_iri(g)} {{ ?a <{SOURCE_ID}> ?sid . ?x ?p ?v . "
-            f"FILTER(STR(?sid) = {_lit(article.id)} && isLiteral(?v) "
-            f"&& STR(?v) = {_lit(extractor_version)}) }} }}"))
+            f"ASK {{ GRAPH {_iri(g)} {{ ?a <{SOURCE_ID}> ?sid ; <{EXTRACTOR_VERSION}> ?v . "
+            f"FILTER(STR(?sid) = {_lit(article.id)} && STR(?v) = {_lit(extractor_version)}) }} }}"))
 
     def replace_article(self, article, graph) -> str:
         """Store `graph` (rdflib Graph or triples) as the named graph of `article`, dropping
@@ -280,13 +280,18 @@ class OxigraphStore(Store):
     """Embedded persistent Oxigraph store in a folder (RocksDB inside). One writer process
     at a time; `read_only=True` opens a snapshot that works while another process writes."""
 
-    def __init__(self, location: str | os.PathLike, read_only: bool = False):
+    def __init__(self, location: str | os.PathLike, read_only: bool = False, create: bool = True):
         self.location = str(location)
         path = Path(self.location)
         if path.exists() and not path.is_dir():
             raise StoreError(f"store location {self.location} is a file, not a store folder")
-        if read_only and not (path / "CURRENT").exists():
+        if (read_only or not create) and not (path / "CURRENT").exists():
             raise StoreError(f"no store at {self.location} (run `kg build PATH` first, or pass --store)")
+        if not read_only:
+            try:
+                path.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise StoreError(f"cannot create store folder {self.location}: {e.strerror}") from None
         try:
             self._store = ox.Store.read_only(self.location) if read_only else ox.Store(self.location)
         except OSError as e:
@@ -311,8 +316,8 @@ class OxigraphStore(Store):
         """The underlying pyoxigraph Store, for bulk work the interface does not cover."""
         return self._store
 
-    def query(self, sparql: str):
-        return self._store.query(sparql, use_default_graph_as_union=True)
+    def query(self, sparql: str, prefixes: dict[str, str] | None = None):
+        return self._store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
 
     def update(self, sparql_update: str) -> None:
         if self.read_only:
@@ -343,13 +348,15 @@ class OxigraphStore(Store):
         return Dataset(store=OxRdflibStore(store=self._store), default_union=True)
 
 
-def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False) -> Store:
+def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
+               create: bool = True) -> Store:
     """Open the store at `location` (default: $KG_STORE, else ./.kg/store).
 
     A SPARQL 1.1 endpoint (http:// or https:// location) is the planned second backend:
-    it only needs query/update/quads over HTTP."""
+    it only needs query/update/quads over HTTP. `read_only` opens a snapshot that works
+    while another process writes; `create=False` refuses to create a missing store."""
     loc = store_location(location)
     if loc.startswith(("http://", "https://")):
         raise StoreError(f"SPARQL endpoint stores are not supported yet: {loc}")
-    return OxigraphStore(loc, read_only=read_only)
+    return OxigraphStore(loc, read_only=read_only, create=create)
 

@@ -1,0 +1,295 @@
+"""The `kg` command line: a thin face over the library.
+
+Each command parses its options, makes one call into kg's Python API and prints the
+result. Library errors (kg.config.KgError) and option errors become one line on stderr and
+a non-zero exit, never a traceback (see KgGroup). Options that several commands share are
+defined once below (`store_option`, `format_option`) so they are spelled the same
+everywhere.
+
+Adding a command: write a function decorated with `@main.command()` in its own section,
+with a docstring that has an `Example:` block (a test checks every command has one).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from kg.config import DEFAULT_STORE, STORE_ENV, KgError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class KgGroup(click.Group):
+    """A click Group that turns library errors and option errors into one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            name = f"kg {e.ctx.command.name}" if e.ctx and e.ctx.command and e.ctx.command is not self else "kg"
+            raise click.ClickException(f"{e.format_message()} (see '{name} --help')") from None
+        except KgError as e:
+            raise click.ClickException(str(e)) from None
+        except OSError as e:
+            where = f": {e.filename}" if getattr(e, "filename", None) else ""
+            raise click.ClickException(f"{e.strerror or e}{where}") from None
+
+
+@click.group(name="kg", cls=KgGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="kg", message="kg %(version)s")
+def main():
+    """kg: business news in, a queryable RDF knowledge graph out.
+
+    \b
+    Example:
+      kg build seeds/                     # read articles, extract facts, store the graph
+      kg query queries/platforms.rq       # answer a SPARQL query file
+      kg export --format turtle -o kg.ttl
+
+    The graph lives in a store folder: --store PATH, else $KG_STORE, else ./.kg/store.
+    """
+
+
+# --- shared options ------------------------------------------------------------------------
+def store_option(f):
+    """--store PATH (env KG_STORE, default ./.kg/store)."""
+    return click.option(
+        "--store", "store_location", envvar=STORE_ENV, metavar="PATH", show_envvar=True,
+        help=f"Store folder. Default: ${STORE_ENV}, else ./{DEFAULT_STORE} in the working directory.",
+    )(f)
+
+
+def format_option(choices, default, help="Output format."):
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices, case_sensitive=False),
+                        default=default, show_default=True, help=help)
+
+
+def _open(store_location, read_only=False, create=True):
+    from kg.store import open_store
+
+    return open_store(store_location, read_only=read_only, create=create)
+
+
+def _echo_out(text: str) -> None:
+    click.echo(text, nl=not text.endswith("\n"))
+
+
+# --- build ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@store_option
+@click.option("--lang", type=click.Choice(["auto", "it", "en"]), default="auto", show_default=True,
+              help="Language of the articles; auto detects it per article (a JSONL `lang` wins).")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="Show a progress bar (on stderr) when building several articles.")
+def build(paths, store_location, lang, progress):
+    """Read articles and store their knowledge graph.
+
+    PATH is a file, a folder (read recursively) or a glob of .txt, .md, .html and .jsonl
+    files. Changed articles replace their old graph; unchanged ones are skipped. Problems
+    are listed one per line on stderr; the good articles are stored anyway (exit 1).
+
+    \b
+    Example:
+      kg build seeds/
+      kg build 'news/**/*.html' --lang it --store /data/kg
+    """
+    from kg.build import build as run_build
+
+    with _open(store_location) as store:
+        report = run_build(list(paths), store, lang=lang, progress=progress)
+    for line in report.summary():
+        click.echo(line)
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path, reason in report.rejected:
+        click.echo(f"rejected: {path}: {reason}", err=True)
+    if report.interrupted:
+        click.echo(f"interrupted: {report.stored} articles stored complete, the others untouched", err=True)
+        sys.exit(130)
+    if report.rejected:
+        sys.exit(1)
+
+
+# --- query ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("query")
+@store_option
+@format_option(["table", "csv", "tsv", "json", "turtle"], "table",
+               help="Output format (turtle only for CONSTRUCT).")
+def query(query, store_location, fmt):
+    """Answer a SPARQL query: a .rq file or inline text.
+
+    The default graph is the union of all articles and the ontology; the prefixes biz:,
+    rdf:, rdfs:, skos:, prov:, xsd:, kgid: and others are predeclared. SELECT prints rows,
+    ASK true/false, CONSTRUCT triples.
+
+    \b
+    Example:
+      kg query queries/investments.rq --format csv
+      kg query 'SELECT ?c ?name WHERE { ?c a biz:Company ; rdfs:label ?name }'
+    """
+    from kg.query import format_result, run_query
+
+    with _open(store_location, read_only=True) as store:
+        result = run_query(store, query)
+    _echo_out(format_result(result, fmt.lower(), width=_width()))
+
+
+def _width() -> int | None:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return None
+
+
+# --- export --------------------------------------------------------------------------------
+@main.command()
+@store_option
+@format_option(["turtle", "trig", "nquads", "ntriples", "jsonld"], "turtle", help="RDF format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of stdout.")
+@click.option("--article", "article_id", metavar="ID", help="Export only this article (id or hash).")
+@click.option("--ontology/--no-ontology", default=False, show_default=True,
+              help="Include the ontology graph in a whole-store export.")
+def export(store_location, fmt, output, article_id, ontology):
+    """Export the graph as RDF (sorted, byte-stable output).
+
+    Turtle and N-Triples merge all article graphs; TriG, N-Quads and JSON-LD keep one
+    named graph per article.
+
+    \b
+    Example:
+      kg export --format turtle -o kg.ttl
+      kg export --format trig --article 00_it_alibaba_tmall_seed
+    """
+    from kg.store import StoreError
+
+    with _open(store_location, read_only=True) as store:
+        graph = None
+        if article_id is not None:
+            graphs = store.graphs_of(article_id) or [g for g in store.article_graphs()
+                                                    if g.endswith("/" + article_id) or g == article_id]
+            if not graphs:
+                raise StoreError(f"no article with id or hash {article_id!r} in the store {store.location}")
+            graph = graphs[0]
+        data = store.dump(fmt.lower(), graph, include_ontology=ontology)
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(output)
+    click.echo(f"wrote {output} ({len(data)} bytes, {fmt.lower()})", err=True)
+
+
+# --- validate ------------------------------------------------------------------------------
+@main.command()
+@store_option
+def validate(store_location):
+    """Check the graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Lists every violation (node, property, message); exits 1 when there is any.
+
+    \b
+    Example:
+      kg validate --store .kg/store
+    """
+    from kg.validate import validate_store
+
+    with _open(store_location, read_only=True) as store:
+        report = validate_store(store)
+    from kg.query import compact
+
+    for r in report.results:
+        path = f" {compact(r.path)}" if r.path else ""
+        value = f" (value: {compact(r.value)})" if r.value else ""
+        click.echo(f"{r.severity}: {compact(r.focus)}{path}: {r.message}{value}")
+    n = len(report.violations)
+    if n:
+        click.echo(f"{n} SHACL violation{'s' if n != 1 else ''} in {report.triples} triples", err=True)
+        sys.exit(1)
+    click.echo(f"conforms: {report.triples} triples checked against ontology/shapes.ttl")
+
+
+# --- stats ---------------------------------------------------------------------------------
+@main.command()
+@store_option
+@format_option(["table", "csv", "json"], "table")
+def stats(store_location, fmt):
+    """Count articles, triples, entities by class and triples by predicate.
+
+    \b
+    Example:
+      kg stats
+      kg stats --format json
+    """
+    from kg.query import store_stats
+
+    with _open(store_location, read_only=True) as store:
+        data = store_stats(store)
+    _print_stats(data, fmt.lower())
+
+
+def _print_stats(data: dict, fmt: str) -> None:
+    import json
+
+    from kg.query import QueryResult, format_result, render_table
+
+    if fmt == "json":
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    rows = [("total", k, v) for k, v in data["totals"].items()]
+    rows += [("class", k, v) for k, v in data["classes"].items()]
+    rows += [("predicate", k, v) for k, v in data["predicates"].items()]
+    if fmt == "csv":
+        _echo_out(format_result(QueryResult("select", ["kind", "name", "count"], rows), "csv"))
+        return
+    t = data["totals"]
+    click.echo(f"{t['articles']} articles, {t['triples']} triples, {t['entities']} entities")
+    _echo_out(render_table(["class", "count"], list(data["classes"].items()), width=_width()))
+    _echo_out(render_table(["predicate", "count"], list(data["predicates"].items()), width=_width()))
+
+
+# --- articles ------------------------------------------------------------------------------
+@main.command()
+@store_option
+@format_option(["table", "csv", "json"], "table")
+def articles(store_location, fmt):
+    """List the stored articles: id, title, language, facts.
+
+    \b
+    Example:
+      kg articles
+      kg articles --format csv > articles.csv
+    """
+    from kg.query import QueryResult, format_result
+
+    with _open(store_location, read_only=True) as store:
+        items = store.articles()
+    columns = ["id", "title", "lang", "date", "facts", "hash"]
+    rows = [tuple(a.get(c) for c in columns) for a in items]
+    _echo_out(format_result(QueryResult("select", columns, rows), fmt.lower(), width=_width()))
+
+
+# --- remove --------------------------------------------------------------------------------
+@main.command()
+@click.argument("article_id", metavar="ID")
+@store_option
+def remove(article_id, store_location):
+    """Remove an article (by id or content hash) and all its facts.
+
+    \b
+    Example:
+      kg remove 00_it_alibaba_tmall_seed
+    """
+    with _open(store_location, create=False) as store:
+        dropped = store.remove_article(article_id)
+    click.echo(f"removed {article_id} ({len(dropped)} graph{'s' if len(dropped) != 1 else ''})")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,93 @@
+"""SHACL validation of the store's graph (pyshacl) against ontology/shapes.ttl.
+
+The data graph is the union of all article graphs; the ontology (biz.ttl) is given as
+pyshacl's ont_graph with RDFS inference, so a shape that targets a superclass also checks
+instances of its subclasses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kg.config import KgError, ontology_file
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result: which node, which property path, what is wrong."""
+
+    focus: str
+    path: str | None
+    message: str
+    severity: str  # "Violation" | "Warning" | "Info"
+    shape: str | None = None
+    value: str | None = None
+
+
+@dataclass
+class ValidationReport:
+    conforms: bool
+    results: list[Violation]
+    triples: int
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+
+def shapes_graph():
+    """ontology/shapes.ttl as an rdflib Graph (via kg.rdf when it offers it)."""
+    try:
+        from kg.rdf import shapes_graph as rdf_shapes
+    except ImportError:
+        rdf_shapes = None
+    try:
+        if rdf_shapes is not None:
+            return rdf_shapes()
+        from rdflib import Graph
+
+        return Graph().parse(str(ontology_file("shapes.ttl")), format="turtle")
+    except FileNotFoundError as e:
+        raise KgError(f"SHACL shapes not found: {e.filename}") from None
+
+
+def ontology_rdflib():
+    try:
+        from kg.rdf import ontology_graph
+    except ImportError:
+        from rdflib import Graph
+
+        return Graph().parse(str(ontology_file("biz.ttl")), format="turtle")
+    return ontology_graph()
+
+
+def validate_graph(data_graph, shapes=None, ontology=None) -> ValidationReport:
+    """Validate an rdflib Graph; returns every SHACL result, sorted."""
+    from pyshacl import validate as shacl_validate
+    from rdflib import RDF, Namespace
+
+    sh = Namespace(SH)
+    shapes = shapes if shapes is not None else shapes_graph()
+    ontology = ontology if ontology is not None else ontology_rdflib()
+    conforms, results_graph, _text = shacl_validate(
+        data_graph, shacl_graph=shapes, ont_graph=ontology, inference="rdfs",
+        abort_on_first=False, allow_warnings=True, advanced=True)
+    results = []
+    for r in results_graph.subjects(RDF.type, sh.ValidationResult):
+        def one(p):
+            v = results_graph.value(r, p)
+            return None if v is None else str(v)
+
+        severity = one(sh.resultSeverity) or SH + "Violation"
+        results.append(Violation(
+            focus=one(sh.focusNode) or "", path=one(sh.resultPath),
+            message=one(sh.resultMessage) or "does not conform",
+            severity=severity.rsplit("#", 1)[-1], shape=one(sh.sourceShape), value=one(sh.value)))
+    results.sort(key=lambda v: (v.severity != "Violation", v.focus, v.path or "", v.message))
+    return ValidationReport(conforms=bool(conforms), results=results, triples=len(data_graph))
+
+
+def validate_store(store) -> ValidationReport:
+    """Validate the union of the store's article graphs."""
+    return validate_graph(store.to_rdflib())
