@@ -222,8 +222,10 @@ class _Mapper:
         if p in SYMMETRIC_PROPERTIES and str(o) < str(s):
             s, o = o, s
         self.add(s, p, o)
+        # status is not part of the key: the same triple read from the same sentence (say,
+        # as a relation and again from an investment) is one evidence node.
         ev = self.node("evidence", s, p, o, evidence.start, evidence.end, evidence.extractor,
-                       evidence.confidence, status)
+                       evidence.confidence)
         self.add(ev, RDF.type, RDF.Statement)
         self.add(ev, RDF.subject, s)
         self.add(ev, RDF.predicate, p)
