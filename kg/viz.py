@@ -296,7 +296,8 @@ _PAGE_JS = r"""
   function visNode(n) {
     var st = CFG.types[n.type] || CFG.types.Other;
     return {id: n.id, label: n.label, title: nodeTip(n), value: n.degree + 1, shape: st.shape,
-            color: {background: st.color, border: "#333", highlight: {background: st.color, border: "#000"}},
+            color: {background: st.color, border: "#333", highlight: {background: st.color, border: "#000"},
+                    hover: {background: st.color, border: "#000"}},
             kgType: n.type};
   }
   function visEdge(e) {
@@ -434,7 +435,7 @@ _PAGE_JS = r"""
       nodes: {scaling: {min: 10, max: 42, label: {enabled: true, min: 12, max: 20, drawThreshold: big ? 9 : 5}},
               font: {size: 14, face: "system-ui, DejaVu Sans, sans-serif", strokeWidth: 4, strokeColor: "#ffffff"},
               borderWidth: 1.5},
-      edges: {font: {size: 11, align: "middle", strokeWidth: 4, strokeColor: "#ffffff", color: "#333"},
+      edges: {font: {size: 11, align: "horizontal", strokeWidth: 4, strokeColor: "#ffffff", color: "#333"},
               smooth: {enabled: true, type: "dynamic"}, selectionWidth: 2, hoverWidth: 1.5,
               arrowStrikethrough: false},
       interaction: {hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, navigationButtons: false,
