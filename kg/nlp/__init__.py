@@ -1,0 +1,68 @@
+"""The public way to kg's spaCy pipelines: ``load(lang)`` and ``detect_language(text)``.
+
+``load("it")`` / ``load("en")`` returns a ready ``spacy.Language``: kg's own pipeline
+shipped in ``kg/models/<lang>`` (tok2vec, NER for PER/ORG/LOC, morphologizer, parser,
+lemmatizer; see each model's MODEL_CARD.md), followed by the ``kg_numeric`` rule component
+(MONEY/PERCENT/DATE, ``kg.nlp.numeric``).
+
+Any installed spaCy pipeline can be used instead: set ``KG_SPACY_MODEL_IT`` /
+``KG_SPACY_MODEL_EN`` (or ``KG_SPACY_MODEL`` for both) to a package name or a path, or pass
+``model=`` to ``load``.  Pipelines are cached per (lang, model).
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from kg.nlp.langdetect import detect_language
+
+__all__ = ["load", "detect_language", "model_path", "LANGS"]
+
+LANGS = ("it", "en")
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+
+
+def model_path(lang: str) -> str:
+    """Which pipeline ``load(lang)`` uses: env override, else the packaged model dir."""
+    if lang not in LANGS:
+        from kg.config import KgError
+
+        raise KgError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
+    env = os.environ.get(f"KG_SPACY_MODEL_{lang.upper()}") or os.environ.get("KG_SPACY_MODEL")
+    return env or str(MODELS_DIR / lang)
+
+
+def load(lang: str, model: str | os.PathLike | None = None):
+    """Return the cached spaCy pipeline for ``lang`` ("it"/"en") with ``kg_numeric`` added.
+
+    ``model`` (or the env vars above) names an installed pipeline or a directory to use
+    instead of the packaged one."""
+    return _load(lang, str(model) if model else model_path(lang))
+
+
+@lru_cache(maxsize=8)
+def _load(lang: str, name: str):
+    import spacy
+
+    from kg.config import KgError
+
+    if lang not in LANGS:
+        raise KgError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
+    try:
+        nlp = spacy.load(name)
+    except OSError as exc:
+        raise KgError(
+            f"cannot load the spaCy pipeline for {lang!r} from {name!r}: {exc}. "
+            f"Rebuild it with `python -m training.train {lang}` or set KG_SPACY_MODEL_{lang.upper()}."
+        ) from exc
+    _add_numeric(nlp, lang)
+    return nlp
+
+
+def _add_numeric(nlp, lang: str) -> None:
+    """Append the MONEY/PERCENT/DATE rule component (kg.nlp.numeric) after the NER."""
+    import kg.nlp.numeric  # noqa: F401  (registers the "kg_numeric" factory)
+
+    if "kg_numeric" not in nlp.pipe_names:
+        nlp.add_pipe("kg_numeric", config={"lang": lang})

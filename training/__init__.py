@@ -1,0 +1,1 @@
+"""Training recipes for kg's own spaCy pipelines (see training/README.md)."""

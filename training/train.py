@@ -1,0 +1,175 @@
+"""Rebuild kg's spaCy pipeline for one language from ``../shared/data``.
+
+    python -m training.train it --data ../shared/data            # everything
+    python -m training.train en --data ../shared/data --stages ner,ud,assemble
+
+Stages (in order; ``--stages`` picks a subset):
+
+1. ``vectors``  floret static vectors on ``raw_text`` (training/vectors.py)
+2. ``convert``  shared formats -> ``training/corpus/*.spacy`` (training/convert.py)
+3. ``ner``      tok2vec + NER (configs/ner.cfg) -> ``training/runs/ner_<lang>/model-best``
+4. ``ud``       morphologizer + parser on UD on top of the frozen NER tok2vec
+                (configs/ud.cfg) -> ``training/runs/ud_<lang>/model-best``
+5. ``assemble`` add the lookup lemmatizer, write meta + scores, save to ``--model-out``
+                (default ``kg/models/<lang>``)
+
+Each ``spacy train`` run writes its log to ``training/runs/<stage>_<lang>.log`` when
+started in the background (see training/README.md) and keeps ``model-best``/``model-last``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFIGS = HERE / "configs"
+STAGES = ("vectors", "convert", "ner", "ud", "assemble")
+
+
+def spacy_train(config: Path, output: Path, overrides: dict[str, object]) -> float:
+    """Run ``spacy train`` on CPU in a subprocess; return wall time in seconds."""
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
+           "--gpu-id", "-1"]
+    for k, v in overrides.items():
+        cmd += [f"--{k}", str(v)]
+    print("[train] " + " ".join(cmd), flush=True)
+    env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
+    t0 = time.time()
+    subprocess.run(cmd, check=True, env=env)
+    return time.time() - t0
+
+
+def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: int,
+              extra: dict[str, object] | None = None) -> Path:
+    """Train tok2vec+NER; returns the model-best directory."""
+    out = runs / f"ner_{lang}"
+    ov: dict[str, object] = {
+        "nlp.lang": lang,
+        "paths.train": corpus / f"ner_{lang}_train.spacy",
+        "paths.dev": corpus / f"ner_{lang}_dev.spacy",
+        "training.max_steps": steps,
+    }
+    if vectors is not None:
+        ov["paths.vectors"] = vectors
+    else:
+        ov["components.tok2vec.model.embed.include_static_vectors"] = "false"
+    if steps < 500:
+        ov["training.eval_frequency"] = max(1, steps // 2)
+    ov.update(extra or {})
+    secs = spacy_train(CONFIGS / "ner.cfg", out, ov)
+    (out / "train_seconds.txt").write_text(f"{secs:.0f}\n")
+    return out / "model-best"
+
+
+def train_ud(lang: str, corpus: Path, runs: Path, ner_model: Path, steps: int,
+             extra: dict[str, object] | None = None) -> Path:
+    """Train morphologizer+parser on UD over the frozen NER tok2vec; returns model-best."""
+    out = runs / f"ud_{lang}"
+    ov: dict[str, object] = {
+        "nlp.lang": lang,
+        "paths.train": corpus / f"ud_{lang}_train.spacy",
+        "paths.dev": corpus / f"ud_{lang}_dev.spacy",
+        "paths.ner_model": ner_model,
+        "training.max_steps": steps,
+    }
+    if steps < 500:
+        ov["training.eval_frequency"] = max(1, steps // 2)
+    ov.update(extra or {})
+    secs = spacy_train(CONFIGS / "ud.cfg", out, ov)
+    (out / "train_seconds.txt").write_text(f"{secs:.0f}\n")
+    return out / "model-best"
+
+
+def add_lemmatizer(nlp, lang: str) -> None:
+    """Lookup-table lemmatizer from spacy-lookups-data: Italian ``pos_lookup`` (per-UPOS
+    tables), English ``rule`` (needs the POS the morphologizer predicts)."""
+    from spacy.lookups import load_lookups
+
+    mode = "pos_lookup" if lang == "it" else "rule"
+    if "lemmatizer" in nlp.pipe_names:
+        nlp.remove_pipe("lemmatizer")
+    lem = nlp.add_pipe("lemmatizer", config={"mode": mode, "overwrite": True})
+    required, optional = lem.get_lookups_config(mode)
+    lookups = load_lookups(lang=lang, tables=required)
+    try:
+        opt = load_lookups(lang=lang, tables=optional, strict=False)
+        for name in opt.tables:
+            lookups.set_table(name, opt.get_table(name))
+    except Exception:  # optional tables only
+        pass
+    lem.initialize(lookups=lookups)
+
+
+def assemble(lang: str, runs: Path, out: Path) -> Path:
+    """Final pipeline: UD model (tok2vec, ner, morphologizer, parser) or, if the UD stage
+    has not run, the NER model with a rule sentencizer; plus the lemmatizer."""
+    import spacy
+
+    ud = runs / f"ud_{lang}" / "model-best"
+    ner = runs / f"ner_{lang}" / "model-best"
+    nlp = spacy.load(ud if ud.exists() else ner)
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    if "morphologizer" in nlp.pipe_names or lang == "it":
+        add_lemmatizer(nlp, lang)
+    nlp.meta["name"] = f"kg_{lang}"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = f"kg's own {lang} pipeline (see MODEL_CARD.md)"
+    nlp.meta["license"] = "CC BY-NC-SA 4.0" if lang == "it" else "CC BY-SA 4.0"
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    info = {"ner_run": str(ner), "ud_run": str(ud) if ud.exists() else None}
+    for name, run in (("ner", runs / f"ner_{lang}"), ("ud", runs / f"ud_{lang}")):
+        meta = run / "model-best" / "meta.json"
+        if meta.exists():
+            info[f"{name}_dev_scores"] = json.loads(meta.read_text()).get("performance", {})
+        secs = run / "train_seconds.txt"
+        if secs.exists():
+            info[f"{name}_train_seconds"] = float(secs.read_text())
+    (out / "training_info.json").write_text(json.dumps(info, indent=2, default=str))
+    print(f"[assemble] {out}: {nlp.pipe_names}", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description="Rebuild kg's spaCy pipeline for one language")
+    p.add_argument("lang", choices=["it", "en"])
+    p.add_argument("--data", type=Path, default=Path("../shared/data"))
+    p.add_argument("--stages", default=",".join(STAGES), help="comma list of " + ",".join(STAGES))
+    p.add_argument("--work", type=Path, default=HERE, help="where corpus/, runs/, vectors/ go")
+    p.add_argument("--model-out", type=Path, default=None, help="default kg/models/<lang>")
+    p.add_argument("--ner-steps", type=int, default=None)
+    p.add_argument("--ud-steps", type=int, default=None)
+    p.add_argument("--no-vectors", action="store_true", help="train without floret vectors")
+    p.add_argument("--vector-lines", type=int, default=None, help="limit raw text lines (tests)")
+    a = p.parse_args(argv)
+    stages = [s.strip() for s in a.stages.split(",") if s.strip()]
+    corpus, runs, vdir = a.work / "corpus", a.work / "runs", a.work / "vectors"
+    runs.mkdir(parents=True, exist_ok=True)
+    vectors = None if a.no_vectors else vdir / f"{a.lang}_vectors"
+    ner_steps = a.ner_steps or (12000 if a.lang == "it" else 12000)
+    ud_steps = a.ud_steps or 6000
+    if "vectors" in stages and vectors is not None:
+        from training.vectors import train_vectors
+
+        train_vectors(a.lang, a.data, vdir, max_lines=a.vector_lines)
+    if "convert" in stages:
+        from training.convert import convert
+
+        convert(a.lang, a.data, corpus)
+    if "ner" in stages:
+        train_ner(a.lang, corpus, runs, vectors, ner_steps)
+    if "ud" in stages:
+        train_ud(a.lang, corpus, runs, runs / f"ner_{a.lang}" / "model-best", ud_steps)
+    if "assemble" in stages:
+        out = a.model_out or (HERE.parent / "kg" / "models" / a.lang)
+        assemble(a.lang, runs, out)
+
+
+if __name__ == "__main__":
+    main()
