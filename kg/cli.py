@@ -291,5 +291,48 @@ def remove(article_id, store_location):
     click.echo(f"removed {article_id} ({len(dropped)} graph{'s' if len(dropped) != 1 else ''})")
 
 
+# --- evaluate (owner: EVAL) ----------------------------------------------------------------
+@main.command()
+@click.argument("gold_dir", type=click.Path(path_type=Path))
+@click.argument("articles_dir", type=click.Path(path_type=Path))
+@click.option("--store", "store_location", metavar="PATH",
+              help="Build into (and score) this store folder. Default: a throwaway in-memory store.")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Score only facts whose evidence confidence is at least this. Default: 0.5 (kg.evaluate.DEFAULT_MIN_CONFIDENCE).")
+@click.option("--lang", type=click.Choice(["auto", "it", "en"]), default="auto", show_default=True,
+              help="Language of the articles; auto detects it per article.")
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also list every false positive and false negative per article (table format).")
+@format_option(["table", "json"], "table")
+def evaluate(gold_dir, articles_dir, store_location, min_confidence, lang, show_errors, fmt):
+    """Score the graph against gold annotations: precision, recall and F1.
+
+    Builds every article ARTICLES_DIR/<stem>.txt that has a gold file GOLD_DIR/<stem>.json
+    (format: ../shared/dev-eval/README.md), reads the graph back and prints P/R/F1 for
+    entities (typed and untyped), each relation predicate, roles and investments, per
+    language and overall. The scoring rules are in kg/evaluate.py.
+
+    \b
+    Example:
+      kg evaluate ../shared/dev-eval/gold ../shared/dev-eval/articles
+      kg evaluate gold/ articles/ --format json --min-confidence 0.7
+    """
+    from kg import evaluate as ev
+
+    kwargs = {"lang": lang, "progress": False}
+    if min_confidence is not None:
+        kwargs["min_confidence"] = min_confidence
+    if store_location:
+        with _open(store_location) as store:
+            report = ev.evaluate(gold_dir, articles_dir, store=store, **kwargs)
+    else:
+        report = ev.evaluate(gold_dir, articles_dir, **kwargs)
+    if fmt.lower() == "json":
+        import json
+
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        ev.render(report, errors=show_errors)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -448,3 +448,39 @@ def test_dev_set_end_to_end():
     seed = next(a for a in report.articles if a.id == "00_it_alibaba_tmall_seed")
     assert seed.categories["investments"].tp == 1  # 200 miliardi di yuan by Alibaba
     assert seed.categories["entities"].tp > 0
+
+
+# ------------------------------------------------------------------------------------------
+# The command
+# ------------------------------------------------------------------------------------------
+def test_cli_errors_are_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path / "nope"), str(tmp_path)])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [f"Error: gold folder not found: {tmp_path / 'nope'}"]
+    result = CliRunner().invoke(main, ["evaluate", str(tmp_path), str(tmp_path), "--min-confidence", "2"])
+    assert result.exit_code != 0 and "--min-confidence" in result.output
+
+
+@pytest.mark.model
+def test_cli_json_on_the_dev_set():
+    if not (DEV / "gold").is_dir():
+        pytest.skip("no ../shared/dev-eval")
+    from click.testing import CliRunner
+
+    from kg.build import default_stages
+    from kg.cli import main
+
+    try:
+        default_stages()
+    except KgError as e:
+        pytest.skip(str(e))
+    result = CliRunner().invoke(main, ["evaluate", str(DEV / "gold"), str(DEV / "articles"),
+                                       "--format", "json", "--min-confidence", "0.0"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["min_confidence"] == 0.0 and data["articles_scored"] == 6
+    assert {"entities", "relations", "investments"} <= set(data["overall"])
