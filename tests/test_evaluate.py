@@ -484,3 +484,58 @@ def test_cli_json_on_the_dev_set():
     data = json.loads(result.output)
     assert data["min_confidence"] == 0.0 and data["articles_scored"] == 6
     assert {"entities", "relations", "investments"} <= set(data["overall"])
+
+
+# ------------------------------------------------------------------------------------------
+# An oracle: the gold itself written as graphs by kg.rdf must score 1.0 everywhere
+# ------------------------------------------------------------------------------------------
+def _oracle_graph(stem: str, gold_path: Path, text: str):
+    """The facts of a gold file as Resolved facts, mapped to an article graph by kg.rdf."""
+    from kg.articles import Article
+    from kg.facts import (ArticleFacts, Entity, Evidence, Investment, Mention, MoneyAmount,
+                          Position, Relation, Resolved)
+    from kg.rdf import article_graph
+
+    data = json.loads(gold_path.read_text(encoding="utf-8"))
+    art = Article(id=stem, text=text, lang=language_of(stem))
+    ev = Evidence("gold", 0, 1, 1.0, "oracle")
+    facts, entities, entity_of, mid = ArticleFacts(), [], {}, {}
+    for i, e in enumerate(data["entities"]):
+        m = f"m{i}"
+        facts.mentions.append(Mention(m, e["name"], 0, len(e["name"]), e["type"]))
+        entities.append(Entity(f"{e['type'].lower()}/{i}", e["type"], e["name"], e["aliases"], [m]))
+        entity_of[m] = entities[-1].key
+        mid.setdefault(e["name"], m)
+    for r in data["relations"]:
+        if r["predicate"] == "hasRole":
+            facts.positions.append(Position(mid[r["subject"]], r["object"], ev,
+                                            organization=mid.get(r.get("org")), status=r.get("status")))
+        else:
+            facts.relations.append(Relation(mid[r["subject"]], r["predicate"], mid[r["object"]], ev))
+    for i in data["investments"]:
+        amount = MoneyAmount(i["amount"], i["currency"]) if i["amount"] is not None else None
+        target = mid.get(i["target"])
+        facts.investments.append(Investment(
+            mid.get(i["investor"]), ev, target=target,
+            target_description=None if target else i["target"], amount=amount, kind=i.get("kind"),
+            stake_percent=i.get("stake_percent"), period_text=i.get("period"), status=i.get("status")))
+    return art, article_graph(art, Resolved(facts, entities, entity_of), "oracle")
+
+
+def test_the_gold_itself_scores_one_on_the_dev_set():
+    if not (DEV / "gold").is_dir():
+        pytest.skip("no ../shared/dev-eval")
+    pytest.importorskip("kg.rdf")
+    from kg.rdf import article_iri
+
+    graphs = []
+    for gold_path in sorted((DEV / "gold").glob("*.json")):
+        text = (DEV / "articles" / f"{gold_path.stem}.txt").read_text(encoding="utf-8")
+        art, graph = _oracle_graph(gold_path.stem, gold_path, text)
+        graphs.append((graph, article_iri(art)))
+    report = evaluate(DEV / "gold", DEV / "articles", store=_oxigraph_with(*graphs), build=False)
+    assert len(report.articles) == 6 and report.languages == ["en", "it"]
+    for lang in (None, "it", "en"):
+        for category, counts in report.overall(lang).items():
+            assert (category, counts.fp, counts.fn) == (category, 0, 0)
+    assert all(c.tp + c.fn == c.tp for c in report.investment_fields().values())
