@@ -24,12 +24,11 @@ import hashlib
 import logging
 import re
 from decimal import Decimal
-from pathlib import Path
-
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
 from kg.articles import Article
+from kg.config import ontology_file
 from kg.facts import Evidence, Investment, MoneyAmount, Position, Relation, Resolved
 from kg.terms import (
     ARTICLE_BASE,
@@ -42,10 +41,6 @@ from kg.terms import (
 )
 
 log = logging.getLogger(__name__)
-
-ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
-ONTOLOGY_PATH = ONTOLOGY_DIR / "biz.ttl"
-SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 
 PREFIXES = {
     "biz": BIZ_IRI,
@@ -72,14 +67,14 @@ _IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 def ontology_graph() -> Graph:
     """The ontology (ontology/biz.ttl) parsed into a fresh rdflib Graph."""
     graph = Graph()
-    graph.parse(ONTOLOGY_PATH, format="turtle")
+    graph.parse(ontology_file("biz.ttl"), format="turtle")
     return graph
 
 
 def shapes_graph() -> Graph:
     """The SHACL shapes (ontology/shapes.ttl) parsed into a fresh rdflib Graph."""
     graph = Graph()
-    graph.parse(SHAPES_PATH, format="turtle")
+    graph.parse(ontology_file("shapes.ttl"), format="turtle")
     return graph
 
 
