@@ -149,7 +149,9 @@ def _width() -> int | None:
 # --- export --------------------------------------------------------------------------------
 @main.command()
 @store_option
-@format_option(["turtle", "trig", "nquads", "ntriples", "jsonld"], "turtle", help="RDF format.")
+@format_option(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf", "csv"], "turtle",
+               help="RDF format, or graphml/gexf/csv: the entity graph for Gephi, Neo4j, "
+                    "spreadsheets (provenance as edge attributes).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of stdout.")
 @click.option("--article", "article_id", metavar="ID", help="Export only this article (id or hash).")
@@ -165,7 +167,11 @@ def export(store_location, fmt, output, article_id, ontology):
     Example:
       kg export --format turtle -o kg.ttl
       kg export --format trig --article 00_it_alibaba_tmall_seed
+      kg export --format graphml -o kg.graphml   # entity graph for Gephi
+      kg export --format csv -o kg.csv           # kg.csv (edges) + kg_nodes.csv
     """
+    if fmt.lower() in ("graphml", "gexf", "csv"):
+        return _export_entity_graph(store_location, fmt.lower(), output, article_id)
     from kg.store import StoreError
 
     with _open(store_location, read_only=True) as store:
@@ -184,6 +190,24 @@ def export(store_location, fmt, output, article_id, ontology):
     tmp.write_bytes(data)
     tmp.replace(output)
     click.echo(f"wrote {output} ({len(data)} bytes, {fmt.lower()})", err=True)
+
+
+def _export_entity_graph(store_location, fmt, output, article_id):
+    """`kg export --format graphml|gexf|csv` (VIZ): the networkx entity graph, flattened."""
+    from kg.graph_export import export_graph
+    from kg.network import entity_graph
+
+    with _open(store_location, read_only=True) as store:
+        graph = entity_graph(store, article=article_id)
+    written = export_graph(graph, fmt, output)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(written)
+        sys.stdout.buffer.flush()
+        return
+    names = ", ".join(str(p) for p in written)
+    click.echo(f"wrote {names} ({graph.number_of_nodes()} entities, "
+               f"{graph.number_of_edges()} links, {fmt})", err=True)
 
 
 # --- validate ------------------------------------------------------------------------------
@@ -219,14 +243,23 @@ def validate(store_location):
 @main.command()
 @store_option
 @format_option(["table", "csv", "json"], "table")
-def stats(store_location, fmt):
+@click.option("--network", "network", is_flag=True,
+              help="Network analytics of the entity graph instead: degree, betweenness, PageRank, "
+                   "connected components, Louvain communities.")
+@click.option("--top", type=click.IntRange(1), default=15, show_default=True,
+              help="With --network: how many entities the table shows (csv/json list all).")
+def stats(store_location, fmt, network, top):
     """Count articles, triples, entities by class and triples by predicate.
 
     \b
     Example:
       kg stats
       kg stats --format json
+      kg stats --network --top 10       # most central entities, components, communities
+      kg stats --network --format csv > centrality.csv
     """
+    if network:
+        return _network_stats(store_location, fmt.lower(), top)
     from kg.query import store_stats
 
     with _open(store_location, read_only=True) as store:
@@ -252,6 +285,88 @@ def _print_stats(data: dict, fmt: str) -> None:
     click.echo(f"{t['articles']} articles, {t['triples']} triples, {t['entities']} entities")
     _echo_out(render_table(["class", "count"], list(data["classes"].items()), width=_width()))
     _echo_out(render_table(["predicate", "count"], list(data["predicates"].items()), width=_width()))
+
+
+def _network_stats(store_location, fmt, top):
+    """`kg stats --network` (VIZ): centrality table, components and communities."""
+    import json
+
+    from kg.network import entity_graph, network_stats
+    from kg.query import QueryResult, format_result, render_table
+
+    with _open(store_location, read_only=True) as store:
+        result = network_stats(entity_graph(store))
+    if fmt == "json":
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return
+    columns = list(result.columns)
+    if fmt == "csv":
+        rows = [tuple(r[c] for c in columns) for r in result.rows]
+        _echo_out(format_result(QueryResult("select", columns, rows), "csv"))
+        return
+    click.echo(f"{result.nodes} entities, {result.edges} links, {len(result.components)} connected "
+               f"components, {len(result.communities)} communities")
+    rows = [tuple(f"{r[c]:.4f}" if isinstance(r[c], float) else r[c] for c in columns)
+            for r in result.top(top)]
+    _echo_out(render_table(columns, rows, width=_width(), title="Most central entities"))
+    groups = [(i, len(c), ", ".join(c[:8]) + (", ..." if len(c) > 8 else ""))
+              for i, c in enumerate(result.communities[:top], 1)]
+    _echo_out(render_table(["community", "size", "members"], groups, width=_width(),
+                           title="Communities (Louvain)"))
+    sizes = ", ".join(str(len(c)) for c in result.components[:top])
+    click.echo(f"connected components by size: {sizes}" + (", ..." if len(result.components) > top else ""))
+
+
+# --- viz -----------------------------------------------------------------------------------
+@main.command()
+@store_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default="graph.html", show_default=True,
+              help="graph.html (interactive, works offline), or graph.png / graph.svg (static).")
+@click.option("--focus", metavar="NAME", help="Draw only this entity's neighbourhood (name or alias).")
+@click.option("--depth", type=click.IntRange(0, 10), default=1, show_default=True,
+              help="With --focus: how many hops around the entity.")
+@click.option("--query", "query_file", metavar="FILE.rq",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Draw the result of a CONSTRUCT, or of a SELECT binding ?s ?p ?o.")
+@click.option("--article", "article_id", metavar="ID", help="Draw one article (id or hash).")
+@click.option("--title", help="Title shown on the page or picture.")
+def viz(store_location, output, focus, depth, query_file, article_id, title):
+    """Draw the company graph: an offline HTML page, or a PNG/SVG picture.
+
+    Nodes are coloured and shaped by type and sized by degree; links are labelled by
+    predicate and styled by kind (ownership, trade, investment, people, place); hover for
+    aliases and the evidence sentence; search, legend filters. Very large graphs: draw a
+    neighbourhood with --focus.
+
+    \b
+    Example:
+      kg viz -o graph.html
+      kg viz --focus Alibaba --depth 2 -o alibaba.html
+      kg viz --query ownership.rq -o ownership.svg     # a CONSTRUCT query
+      kg viz --article 00_it_alibaba_tmall_seed -o seed.png
+    """
+    from kg import network
+    from kg import viz as draw
+
+    if query_file is not None and article_id is not None:
+        raise click.UsageError("--query and --article cannot be combined")
+    if output.suffix.lower() not in (".html", ".htm", ".png", ".svg"):
+        raise click.UsageError(f"-o {output.name}: use a .html, .png or .svg file")
+    with _open(store_location, read_only=True) as store:
+        if query_file is not None:
+            graph = network.query_graph(store, query_file)
+        else:
+            graph = network.entity_graph(store, article=article_id)
+    if focus:
+        graph = network.focus(graph, focus, depth)
+    if title is None:
+        title = "kg: " + (f"around {graph.nodes[graph.graph['focus']]['label']}" if focus
+                          else f"query {query_file.name}" if query_file is not None
+                          else f"article {article_id}" if article_id else "company graph")
+    draw.write(graph, output, title=title)
+    click.echo(f"wrote {output} ({graph.number_of_nodes()} entities, {graph.number_of_edges()} links)",
+               err=True)
 
 
 # --- articles ------------------------------------------------------------------------------

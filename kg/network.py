@@ -23,6 +23,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from kg.config import KgError
 from kg.facts import ENTITY_TYPES, RELATION_PREDICATES, SYMMETRIC_PREDICATES
 
 BIZ = "https://w3id.org/kg/biz#"
@@ -59,7 +60,7 @@ EDGE_KINDS = ("ownership", "trade", "investment", "people", "place", "other")
 NODE_TYPES = ENTITY_TYPES + ("Other",)
 
 
-class NetworkError(Exception):
+class NetworkError(KgError):
     """A user-facing problem reading or focusing the graph (unknown name, bad query)."""
 
 
