@@ -539,3 +539,45 @@ def test_the_gold_itself_scores_one_on_the_dev_set():
         for category, counts in report.overall(lang).items():
             assert (category, counts.fp, counts.fn) == (category, 0, 0)
     assert all(c.tp + c.fn == c.tp for c in report.investment_fields().values())
+
+
+def test_cli_builds_and_scores_with_the_pipeline_stages(tmp_path, use_fake_stages):
+    """`kg evaluate` through the real build and store, with the toy stages of conftest:
+    the toy extractor finds XCo companies and "XCo operates/gestisce Y" (Y a Platform)."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    gold_dir, art_dir = tmp_path / "gold", tmp_path / "articles"
+    _write_pair(gold_dir, art_dir, "01_it_acme", {
+        "entities": [{"name": "AcmeCo", "type": "Company", "aliases": []},
+                     {"name": "BetaCo", "type": "Company", "aliases": []},
+                     {"name": "Shopz", "type": "Platform", "aliases": []}],
+        "relations": [{"subject": "AcmeCo", "predicate": "operates", "object": "Shopz", "evidence": ""},
+                      {"subject": "AcmeCo", "predicate": "acquires", "object": "BetaCo", "evidence": ""},
+                      {"subject": "BetaCo", "predicate": "sellsOn", "object": "Shopz", "evidence": ""}],
+        "investments": []},
+        "AcmeCo compra BetaCo\n\nAcmeCo gestisce Shopz, la piattaforma. BetaCo vende su Shopz.\n")
+    _write_pair(gold_dir, art_dir, "02_en_zeta", {
+        "entities": [{"name": "ZetaCo", "type": "Company", "aliases": []},
+                     {"name": "Streamy", "type": "Platform", "aliases": []},
+                     {"name": "GammaCo", "type": "Organization", "aliases": []}],
+        "relations": [{"subject": "ZetaCo", "predicate": "operates", "object": "Streamy", "evidence": ""}],
+        "investments": []},
+        "ZetaCo operates Streamy and the rest of the market.\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate", str(gold_dir), str(art_dir), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["overall"]["entities"] == {"tp": 5, "fp": 0, "fn": 1, "precision": 1.0,
+                                           "recall": 0.8333, "f1": 0.9091}
+    # it: operates TP, acquires and sellsOn FN -> P 1, R 1/3, F1 0.5; en: operates TP
+    assert data["by_language"]["it"]["relations"]["f1"] == 0.5
+    assert data["by_language"]["en"]["relations"]["f1"] == 1.0
+    assert data["predicates"]["operates"]["tp"] == 2 and data["predicates"]["sellsOn"]["fn"] == 1
+    assert data["overall"]["investments"]["f1"] == 1.0  # none in the gold, none found
+    use_fake_stages.nlps.clear()  # the toy stages allow one load per language per build
+    table = runner.invoke(main, ["evaluate", str(gold_dir), str(art_dir), "--errors"])
+    assert table.exit_code == 0, table.output
+    assert "per predicate" in table.output and "0.909" in table.output
+    assert "FN acquires: acquires(AcmeCo, BetaCo)" in table.output
