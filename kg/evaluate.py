@@ -34,7 +34,8 @@ holder shares a name with the gold person, its biz:roleTitle equals the gold rol
 name normalisation and dropping a leading article ("the", "il", "l'", ...), and, when the
 gold gives an `org`, its biz:organization shares a name with that entity (a predicted org is
 not required when the gold has none). `status` is not scored. The `relations` category is
-the sum over all predicates including hasRole; each predicate is also reported by itself.
+the sum over all predicates including hasRole; each predicate is also reported by itself,
+and `roles` repeats the hasRole counts.
 
 Investments. A predicted biz:Investment matches a gold investment when the investor
 shares a name with the gold investor (or both have none) and
@@ -75,7 +76,7 @@ from kg.terms import BIZ, BIZ_IRI, ENTITY_CLASSES
 DEFAULT_MIN_CONFIDENCE = 0.5
 ROLE_PREDICATE = "hasRole"
 SCORED_PREDICATES = tuple(RELATION_PREDICATES) + (ROLE_PREDICATE,)
-CATEGORIES = ("entities", "entities_typed", "relations", "investments")
+CATEGORIES = ("entities", "entities_typed", "relations", "roles", "investments")
 ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 LANGUAGES = ("it", "en")
 AMOUNT_TOLERANCE = 0.01  # relative: "amount within 1%"
@@ -589,6 +590,7 @@ def score_article(stem: str, gold: Gold, pred: Predicted) -> ArticleScore:
         score.predicates[predicate] = Counts(0, 0, len(golds))
         score.errors[predicate] = {"fp": [], "fn": sorted(map(_show_gold_relation, golds))}
     score.categories["relations"] = _sum(score.predicates.values())
+    score.categories["roles"] = score.predicates[ROLE_PREDICATE]
 
     inv_pairs = match(pred.investments, gold.investments, _investment_ok(gold, pred))
     counts, errors = _error_lists(
@@ -820,7 +822,8 @@ def _evaluate_in(store, pairs, golds, skipped, min_confidence, build, lang, prog
 # Table output
 # ------------------------------------------------------------------------------------------
 _CATEGORY_LABELS = {"entities": "entities", "entities_typed": "entities (typed)",
-                    "relations": "relations", "investments": "investments"}
+                    "relations": "relations", "roles": "  roles (hasRole)",
+                    "investments": "investments"}
 
 
 def _f(x: float) -> str:
@@ -869,7 +872,7 @@ def render(report: EvalReport, console=None, errors: bool = False) -> None:
     console.print(ptable)
 
     atable = Table(title="per article (F1)", title_justify="left")
-    for col in ("article", "lang", "entities", "typed", "relations", "investments"):
+    for col in ("article", "lang", "entities", "typed", "relations", "roles", "investments"):
         atable.add_column(col, justify="left" if col in ("article", "lang") else "right")
     for a in report.articles:
         atable.add_row(a.id, a.lang, *(_f(a.categories[c].f1) for c in CATEGORIES))

@@ -241,6 +241,7 @@ def test_roles_compare_person_role_and_org_when_given():
     assert score.predicates["hasRole"] == Counts(2, 1, 1)
     assert score.predicates["worksFor"] == Counts(1, 0, 0)
     assert score.categories["relations"] == Counts(3, 1, 1)
+    assert score.categories["roles"] == Counts(2, 1, 1)
     assert score.categories["relations"].f1 == approx(0.75)
 
 
@@ -442,7 +443,7 @@ def test_dev_set_end_to_end():
     data = report.to_dict()
     assert data["articles_scored"] == 6 and set(data["by_language"]) == {"it", "en"}
     for scores in [data["overall"], *data["by_language"].values()]:
-        assert set(scores) == {"entities", "entities_typed", "relations", "investments"}
+        assert set(scores) == {"entities", "entities_typed", "relations", "roles", "investments"}
         for c in scores.values():
             assert 0.0 <= c["precision"] <= 1.0 and 0.0 <= c["recall"] <= 1.0 and 0.0 <= c["f1"] <= 1.0
     seed = next(a for a in report.articles if a.id == "00_it_alibaba_tmall_seed")
