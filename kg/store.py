@@ -277,8 +277,9 @@ def ontology_triples():
 
 
 class OxigraphStore(Store):
-    """Embedded persistent Oxigraph store in a folder (RocksDB inside). One writer process
-    at a time; `read_only=True` opens a snapshot that works while another process writes."""
+    """Embedded persistent Oxigraph store in a folder (RocksDB inside). One process opens it
+    at a time; with `read_only=True` (no writes allowed) a store that another process holds
+    is opened as a read-only snapshot instead of failing."""
 
     def __init__(self, location: str | os.PathLike, read_only: bool = False, create: bool = True):
         self.location = str(location)
@@ -293,14 +294,28 @@ class OxigraphStore(Store):
             except OSError as e:
                 raise StoreError(f"cannot create store folder {self.location}: {e.strerror}") from None
         try:
-            self._store = ox.Store.read_only(self.location) if read_only else ox.Store(self.location)
+            self._store = ox.Store(self.location)
         except OSError as e:
             msg = str(e)
-            if "lock" in msg.lower():
+            if "lock" not in msg.lower():
+                raise StoreError(f"cannot open store {self.location}: {msg.splitlines()[0]}") from None
+            if not read_only:
                 raise StoreError(f"store {self.location} is locked: another kg process is writing to it; "
                                  f"wait for it to finish and retry") from None
-            raise StoreError(f"cannot open store {self.location}: {msg.splitlines()[0]}") from None
+            self._store = self._snapshot()
         self.read_only = read_only
+
+    def _snapshot(self) -> ox.Store:
+        """A read-only view of a store another process is writing. RocksDB may delete a
+        file the view is opening (compaction), so try a few times."""
+        error = None
+        for _ in range(5):
+            try:
+                return ox.Store.read_only(self.location)
+            except (OSError, RuntimeError) as e:
+                error = e
+        raise StoreError(f"store {self.location} is busy (being written) and could not be read: "
+                         f"{str(error).splitlines()[0]}") from None
 
     @classmethod
     def in_memory(cls) -> "OxigraphStore":
