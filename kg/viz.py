@@ -432,7 +432,7 @@ _PAGE_JS = r"""
     var big = DATA.nodes.length > 150;
     var options = {
       autoResize: true,
-      nodes: {scaling: {min: 10, max: 42, label: {enabled: true, min: 12, max: 20, drawThreshold: big ? 9 : 5}},
+      nodes: {scaling: {min: 10, max: 42, label: {enabled: true, min: 12, max: big ? 34 : 20, drawThreshold: big ? 8 : 5}},
               font: {size: 14, face: "system-ui, DejaVu Sans, sans-serif", strokeWidth: 4, strokeColor: "#ffffff"},
               borderWidth: 1.5},
       edges: {font: {size: 11, align: "horizontal", strokeWidth: 4, strokeColor: "#ffffff", color: "#333"},
@@ -564,8 +564,13 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
 
 
 def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
-                  seed: int = 7, max_labels: int = 60) -> Path:
-    """Write G as a PNG or SVG picture (chosen by suffix) with a legend; returns the path."""
+                  seed: int = 7, max_labels: int = 60, max_edge_labels: int = 80) -> Path:
+    """Write G as a PNG or SVG picture (chosen by suffix) with a legend; returns the path.
+
+    Only the `max_labels` best-connected entities are named, and links are labelled only
+    when there are at most `max_edge_labels` of them: beyond that, labels would pile up
+    (the legend still tells the kinds apart).
+    """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -599,7 +604,10 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
              ha="left", va="top", fontsize=11, color="#555")
 
     degree = dict(G.degree())
-    size_of = {v: 220 + 140 * math.sqrt(degree.get(v, 0)) for v in G}
+    small = G.number_of_nodes() > 150
+    size_of = {v: (60 if small else 220) + (60 if small else 140) * math.sqrt(degree.get(v, 0))
+               for v in G}
+    label_edges = G.number_of_edges() <= max_edge_labels
     node_radius_pts = {v: math.sqrt(s) / 2 for v, s in size_of.items()}
 
     # Edges: one curved arrow per fact; parallel facts between a pair fan out.
@@ -625,7 +633,7 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                 shrinkA=node_radius_pts[u] + 1, shrinkB=node_radius_pts[v] + 2, zorder=1)
             ax.add_patch(arrow)
             labels.append(edge_label(data).replace("\n", " "))
-        if labels and a != b:
+        if labels and a != b and label_edges:
             (x1, y1), (x2, y2) = pos[a], pos[b]
             ax.text((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), fontsize=8.5, color="#333",
                     ha="center", va="center", zorder=3,
