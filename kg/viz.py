@@ -543,21 +543,28 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
         return {}
     comps = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c[0]))
     boxes = []
-    for comp in comps:
+    for comp in (c for c in comps if len(c) > 1):
         pos = _component_layout(H.subgraph(comp).copy(), seed)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        boxes.append((pos, max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6, min(xs), max(ys)))
-    row_width = max(max(b[1] for b in boxes), math.sqrt(sum(b[1] * b[2] for b in boxes)) * 1.3)
+        boxes.append((pos, max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6, min(xs), max(ys), 0.8, 0.8))
+    lone = [c[0] for c in comps if len(c) == 1]
+    if lone:  # entities without links: one compact grid, packed like a component
+        cols = max(1, math.ceil(math.sqrt(len(lone) * 1.5)))
+        grid = {v: ((i % cols) * 1.25, -(i // cols) * 0.8) for i, v in enumerate(lone)}
+        rows = math.ceil(len(lone) / cols)
+        boxes.append((grid, (min(cols, len(lone)) - 1) * 1.25 + 1.4, (rows - 1) * 0.8 + 1.0,
+                      0.0, 0.0, 0.7, 0.5))
+    row_width = max(max(b[1] for b in boxes), math.sqrt(sum(b[1] * b[2] for b in boxes)) * 1.5)
     out: dict[str, tuple[float, float]] = {}
     x = y = 0.0
     row_height = 0.0
-    for pos, w, h, minx, maxy in boxes:
-        if x > 0 and x + w > row_width:
+    for pos, w, h, minx, maxy, padx, pady in boxes:
+        if x > 0 and x + w > row_width + 1e-9:
             x, y = 0.0, y - row_height
             row_height = 0.0
         for v, (px, py) in pos.items():
-            out[v] = (x + (px - minx) + 0.8, y - (maxy - py) - 0.8)
+            out[v] = (x + (px - minx) + padx, y - (maxy - py) - pady)
         x += w
         row_height = max(row_height, h)
     return out
