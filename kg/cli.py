@@ -184,7 +184,9 @@ def export(store_location, fmt, output, article_id, ontology):
             graph = graphs[0]
         data = store.dump(fmt.lower(), graph, include_ontology=ontology)
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
         return
     tmp = output.with_name(output.name + ".tmp")
     tmp.write_bytes(data)
