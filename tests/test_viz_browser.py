@@ -162,6 +162,8 @@ def test_every_node_and_edge_is_drawn_with_a_legend(browser, page, G):
     assert status["state"] == "ready"
     assert int(status["nodes"]) == G.number_of_nodes() == 17
     assert int(status["edges"]) == G.number_of_edges() == 16
+    # the layout settled and physics stopped (no page kept busy forever)
+    assert browser.js("kgNetwork.physics.options.enabled") is False
     # vis-network placed every node on the canvas
     assert browser.js("Object.keys(kgNetwork.getPositions()).length") == G.number_of_nodes()
     assert browser.js("document.querySelector('#kg-graph canvas') !== null")
