@@ -353,6 +353,9 @@ def viz(store_location, output, focus, depth, query_file, article_id, title):
 
     if query_file is not None and article_id is not None:
         raise click.UsageError("--query and --article cannot be combined")
+    ctx = click.get_current_context()
+    if focus is None and ctx.get_parameter_source("depth") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--depth needs --focus NAME")
     if output.suffix.lower() not in (".html", ".htm", ".png", ".svg"):
         raise click.UsageError(f"-o {output.name}: use a .html, .png or .svg file")
     with _open(store_location, read_only=True) as store:

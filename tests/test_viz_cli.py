@@ -50,6 +50,8 @@ def test_viz_focus_article_and_query(filled, cli, tmp_path):
     (["--article", "missing"], "no article 'missing'"),
     (["-o", "graph.pdf"], ".html, .png or .svg"),
     (["--query", "q.rq", "--article", "x"], "cannot be combined"),
+    (["--depth", "2"], "--depth needs --focus"),
+    (["--query", "q.rq"], "ASK query has no graph"),
 ])
 def test_viz_errors_are_one_line(filled, cli, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
