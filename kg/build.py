@@ -177,11 +177,10 @@ def _build_language(code: str, articles: list[Article], store: Store, stages: St
                     version: str, report: BuildReport, batch_size: int, advance) -> None:
     try:
         nlp = stages.load(code)
-    except KgError:
-        raise
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:  # noqa: BLE001 - the other language's articles can still be built
+        reason = str(e) if isinstance(e, KgError) else f"cannot load the {code} pipeline ({type(e).__name__}: {e})"
         for a in articles:
-            report.rejected.append((a.source or a.id, f"cannot load the {code} pipeline ({type(e).__name__}: {e})"))
+            report.rejected.append((a.source or a.id, reason))
             advance()
         return
     report.languages[code] += len(articles)

@@ -159,3 +159,49 @@ def test_empty_report_summary():
 def test_progress_bar_does_not_break_build(news_dir, store, fake_stages):
     report = build([news_dir], store, stages=fake_stages, progress=True)
     assert len(report.added) == 5
+
+
+def test_missing_pipeline_rejects_only_that_language(news_dir, store, fake_stages):
+    real = fake_stages.load
+
+    def load(lang):
+        if lang == "it":
+            raise KgError("cannot load the spaCy pipeline for 'it'")
+        return real(lang)
+
+    report = build([news_dir], store, stages=dataclasses.replace(fake_stages, load=load), progress=False)
+    assert sorted(report.added) == ["en_gamma", "en_page", "j1"]
+    assert [r for _, r in report.rejected] == ["cannot load the spaCy pipeline for 'it'"] * 2
+
+
+# --- the real pipeline (trained models) ---------------------------------------------------------
+@pytest.mark.model
+def test_seed_end_to_end_with_real_pipeline(tmp_path):
+    """`build seeds/` with the real NLP, extraction, resolution and RDF stages: the seed is
+    stored, its Turtle export parses, SHACL passes, and the gold's anchor facts are there."""
+    pytest.importorskip("kg.resolve")
+    extract = pytest.importorskip("kg.extract")
+    if not hasattr(extract, "extract"):
+        pytest.skip("kg.extract.extract not there yet")
+    from rdflib import Graph
+
+    from kg.query import run_query
+    from kg.store import OxigraphStore
+    from kg.validate import validate_store
+
+    from conftest import SEEDS
+
+    with OxigraphStore(tmp_path / "s") as s:
+        report = build([SEEDS], s, progress=False)
+        assert report.rejected == []
+        assert report.added == ["00_it_alibaba_tmall_seed"]
+        assert len(Graph().parse(data=s.dump("turtle").decode("utf-8"), format="turtle")) > 50
+        v = validate_store(s)
+        assert v.conforms, v.violations[:5]
+        # gold (00_it_alibaba_tmall_seed.json): Alibaba is a Company, Tmall a Platform or Company
+        labels = {r[0]: r[1] for r in run_query(s, """SELECT ?l (SAMPLE(?t) AS ?type) WHERE {
+            ?e a ?t ; rdfs:label|skos:altLabel ?l } GROUP BY ?l""").rows}
+        assert labels.get("Alibaba", "").endswith("Company")
+        assert labels.get("Tmall", "").rsplit("#", 1)[-1] in ("Platform", "Company")
+        again = build([SEEDS], s, progress=False)
+        assert again.unchanged == ["00_it_alibaba_tmall_seed"]
