@@ -570,6 +570,47 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     return out
 
 
+LABEL_PT = 10  # node label size in the static pictures
+
+
+def _place_labels(G: nx.MultiDiGraph, pos: dict, nodes: list, radius_pts: dict,
+                  inch: float) -> dict[str, tuple[float, float, str, str]]:
+    """Where each node label goes: below its node, else above, right or left, whichever
+    first overlaps no label placed before it and no other node (greedy, hubs first).
+
+    Returns offsets in points with the text alignment for `annotate`. Sizes are estimated
+    from the character count, which is close enough for DejaVu Sans.
+    """
+    unit = 72.0 * inch  # points per layout unit
+    placed: list[tuple[float, float, float, float]] = []
+    discs = [(pos[v][0], pos[v][1], radius_pts[v] / unit) for v in G]
+    out = {}
+    for v in nodes:
+        x, y = pos[v]
+        text = str(G.nodes[v].get("label", local_name(v)))
+        w = (0.62 * LABEL_PT * len(text) + 6) / unit
+        h = (1.45 * LABEL_PT + 4) / unit
+        gap = (radius_pts[v] + 3) / unit
+        options = [  # (box x0, y0, x1, y1) in layout units, then offsets in points + alignment
+            ((x - w / 2, y - gap - h, x + w / 2, y - gap), (0, -radius_pts[v] - 3, "center", "top")),
+            ((x - w / 2, y + gap, x + w / 2, y + gap + h), (0, radius_pts[v] + 3, "center", "bottom")),
+            ((x + gap, y - h / 2, x + gap + w, y + h / 2), (radius_pts[v] + 3, 0, "left", "center")),
+            ((x - gap - w, y - h / 2, x - gap, y + h / 2), (-radius_pts[v] - 3, 0, "right", "center")),
+        ]
+
+        def clashes(box):
+            x0, y0, x1, y1 = box
+            if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed):
+                return True
+            return any(x0 < cx + r and cx - r < x1 and y0 < cy + r and cy - r < y1
+                       for cx, cy, r in discs if (cx, cy) != (x, y))
+
+        box, where = next(((b, o) for b, o in options if not clashes(b)), options[0])
+        placed.append(box)
+        out[v] = where
+    return out
+
+
 def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                   seed: int = 7, max_labels: int = 60, max_edge_labels: int = 80) -> Path:
     """Write G as a PNG or SVG picture (chosen by suffix) with a legend; returns the path.
@@ -658,10 +699,9 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                    edgecolors="#333", linewidths=1.0, zorder=4)
 
     labelled = sorted(G, key=lambda v: (-degree.get(v, 0), G.nodes[v].get("label", v)))[:max_labels]
-    for v in labelled:
-        x, y = pos[v]
-        ax.annotate(G.nodes[v].get("label", local_name(v)), (x, y), xytext=(0, -node_radius_pts[v] - 3),
-                    textcoords="offset points", ha="center", va="top", fontsize=10, zorder=5,
+    for v, (dx, dy, ha, va) in _place_labels(G, pos, labelled, node_radius_pts, inch).items():
+        ax.annotate(G.nodes[v].get("label", local_name(v)), pos[v], xytext=(dx, dy),
+                    textcoords="offset points", ha=ha, va=va, fontsize=LABEL_PT, zorder=5,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#bbb", "alpha": 0.85})
     if pos:
         xs = [p[0] for p in pos.values()]
