@@ -129,11 +129,11 @@ def local_name(iri: str) -> str:
 # Reading the entity graph.
 
 
-def _scope(article_iris: Iterable[str] | None) -> str:
+def _scope(graphs: Iterable[str] | None) -> str:
     """VALUES clause restricting ?g to some article graphs, or a filter dropping the ontology."""
-    if article_iris is None:
+    if graphs is None:
         return f"FILTER(?g != <{ONTOLOGY_GRAPH}>)"
-    return "VALUES ?g { " + " ".join(f"<{iri}>" for iri in article_iris) + " }"
+    return "VALUES ?g { " + " ".join(f"<{iri}>" for iri in graphs) + " }"
 
 
 def article_iris(store: Any, article: str) -> list[str]:

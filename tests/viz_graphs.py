@@ -129,11 +129,6 @@ def english_article() -> tuple[Article, Resolved]:
     return article, Resolved(facts=facts, entities=entities, entity_of=entity_of)
 
 
-# What the graph of both articles must contain, from the facts above.
-EXPECTED_NODES = 16  # 11 + 5 entities, + 1 node for the described investment target
-EXPECTED_NODES += 0
-
-
 def load_store(store, articles=None):
     """Write the articles' graphs into `store` (a kg Store or a bare pyoxigraph Store)."""
     from kg.rdf import article_graph
