@@ -193,3 +193,30 @@ def test_alias_must_not_be_empty(good):
     entity = _one(good, BIZ.Company)
     good.add((entity, SKOS.altLabel, Literal("")))
     assert not conforms(good)[0]
+
+
+def test_every_term_is_a_class_or_a_typed_property_with_consistent_range(onto):
+    kinds = {OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty}
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for name in defined_terms(onto):
+        types = set(onto.objects(BIZ[name], RDF.type)) & kinds
+        assert len(types) == 1, f"{name}: {types}"
+        rng = onto.value(BIZ[name], RDFS.range)
+        if rng is None:
+            continue
+        if OWL.DatatypeProperty in types:
+            assert str(rng).startswith(xsd), f"{name} is a datatype property with range {rng}"
+        elif OWL.ObjectProperty in types:
+            members = list(onto.items(onto.value(rng, OWL.unionOf))) if onto.value(rng, OWL.unionOf) else [rng]
+            for cls in members:
+                assert (cls, RDF.type, OWL.Class) in onto, f"{name} ranges over undefined {cls}"
+
+
+def test_ontology_parses_with_pyoxigraph_too():
+    import pyoxigraph
+
+    from kg.config import ontology_file
+
+    for name in ("biz.ttl", "shapes.ttl"):
+        quads = list(pyoxigraph.parse(path=str(ontology_file(name)), format=pyoxigraph.RdfFormat.TURTLE))
+        assert quads
