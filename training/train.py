@@ -77,17 +77,56 @@ def train_ud(lang: str, corpus: Path, runs: Path, ner_model: Path, steps: int,
         "paths.ner_model": ner_model,
         "training.max_steps": steps,
     }
-    if steps < 500:
+    if steps < 500:  # tiny runs (tests): every label is rare, keep them all
         ov["training.eval_frequency"] = max(1, steps // 2)
+        ov["components.parser.min_action_freq"] = 1
     ov.update(extra or {})
     secs = spacy_train(CONFIGS / "ud.cfg", out, ov)
     (out / "train_seconds.txt").write_text(f"{secs:.0f}\n")
     return out / "model-best"
 
 
-def add_lemmatizer(nlp, lang: str) -> None:
+def corpus_form_ids(lang: str, data: Path) -> set[int]:
+    """String ids of every word form (as written and lowercased) in ``<data>/raw_text``."""
+    import re
+
+    from spacy.strings import get_string_id
+
+    from training.vectors import RAW_FILES
+
+    forms: set[str] = set()
+    word = re.compile(r"\w+(?:'\w+)?")
+    for rel in RAW_FILES[lang]:
+        path = data / rel
+        if path.exists():
+            with path.open(encoding="utf8") as f:
+                for line in f:
+                    forms.update(word.findall(line))
+    forms |= {w.lower() for w in forms}
+    return {get_string_id(w) for w in forms}
+
+
+def prune_lookups(lookups, keep: set[int]) -> None:
+    """Drop table entries for forms never seen in the raw text (keeps the model small:
+    the full Italian tables are 15 MB, mostly rare verb forms)."""
+    from spacy.lookups import Table
+
+    for name in list(lookups.tables):
+        table = lookups.get_table(name)
+        if len(table) < 5000:
+            continue
+        small = Table(name=name)
+        for key, value in table.items():
+            if key in keep:
+                small[key] = value
+        lookups.remove_table(name)
+        lookups.set_table(name, small)
+
+
+def add_lemmatizer(nlp, lang: str, data: Path | None = None) -> None:
     """Lookup-table lemmatizer from spacy-lookups-data: Italian ``pos_lookup`` (per-UPOS
-    tables), English ``rule`` (needs the POS the morphologizer predicts)."""
+    tables, pruned to forms seen in the raw text when ``data`` is given), English
+    ``rule`` (needs the POS the morphologizer predicts)."""
     from spacy.lookups import load_lookups
 
     mode = "pos_lookup" if lang == "it" else "rule"
@@ -102,10 +141,12 @@ def add_lemmatizer(nlp, lang: str) -> None:
             lookups.set_table(name, opt.get_table(name))
     except Exception:  # optional tables only
         pass
+    if lang == "it" and data is not None and (data / "raw_text").exists():
+        prune_lookups(lookups, corpus_form_ids(lang, data))
     lem.initialize(lookups=lookups)
 
 
-def assemble(lang: str, runs: Path, out: Path) -> Path:
+def assemble(lang: str, runs: Path, out: Path, data: Path | None = None) -> Path:
     """Final pipeline: UD model (tok2vec, ner, morphologizer, parser) or, if the UD stage
     has not run, the NER model with a rule sentencizer; plus the lemmatizer."""
     import spacy
@@ -116,7 +157,7 @@ def assemble(lang: str, runs: Path, out: Path) -> Path:
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     if "morphologizer" in nlp.pipe_names or lang == "it":
-        add_lemmatizer(nlp, lang)
+        add_lemmatizer(nlp, lang, data)
     nlp.meta["name"] = f"kg_{lang}"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = f"kg's own {lang} pipeline (see MODEL_CARD.md)"
@@ -168,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         train_ud(a.lang, corpus, runs, runs / f"ner_{a.lang}" / "model-best", ud_steps)
     if "assemble" in stages:
         out = a.model_out or (HERE.parent / "kg" / "models" / a.lang)
-        assemble(a.lang, runs, out)
+        assemble(a.lang, runs, out, a.data)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,58 @@
+"""Score an assembled pipeline on the dev corpora (``training/corpus``) and write JSON.
+
+    python -m training.evaluate it [--model kg/models/it] [--corpus training/corpus]
+
+NER: ``ner_<lang>_dev.spacy`` (KIND WN dev / UNER EWT dev) and, for English, the
+news-like dev ``ner_en_news_dev.spacy`` (GUM CC-BY dev entity layer + SEC FIN3), with
+P/R/F per label.  Syntax: ``ud_<lang>_dev.spacy`` (ISDT dev / EWT dev): UPOS, morph,
+lemma accuracy, UAS/LAS, sentence F.  Results go to ``<model>/dev_scores.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from spacy.tokens import DocBin
+from spacy.training import Example
+
+
+def score(nlp, path: Path, keep: tuple[str, ...]) -> dict:
+    """Run ``nlp`` over the gold docs' text and score with spaCy's scorers."""
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    examples = [Example(nlp.make_doc(d.text), d) for d in docs]
+    scores = nlp.evaluate(examples)
+    return {k: v for k, v in scores.items() if k.startswith(keep)}
+
+
+def evaluate(lang: str, model: Path, corpus: Path) -> dict:
+    import spacy
+
+    nlp = spacy.load(model)
+    out: dict[str, dict] = {}
+    ner_files = {"ner_dev": corpus / f"ner_{lang}_dev.spacy"}
+    if lang == "en":
+        ner_files["ner_news_dev"] = corpus / "ner_en_news_dev.spacy"
+    for name, path in ner_files.items():
+        if path.exists():
+            out[name] = score(nlp, path, ("ents_",))
+    ud = corpus / f"ud_{lang}_dev.spacy"
+    if ud.exists():
+        with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
+            out["ud_dev"] = score(nlp, ud, ("pos_", "morph_acc", "lemma_", "dep_", "sents_", "tag_"))
+    (model / "dev_scores.json").write_text(json.dumps(out, indent=2))
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description="Score a kg pipeline on the dev corpora")
+    p.add_argument("lang", choices=["it", "en"])
+    p.add_argument("--model", type=Path, default=None)
+    p.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parent / "corpus")
+    a = p.parse_args(argv)
+    model = a.model or Path(__file__).resolve().parents[1] / "kg" / "models" / a.lang
+    print(json.dumps(evaluate(a.lang, model, a.corpus), indent=2))
+
+
+if __name__ == "__main__":
+    main()
