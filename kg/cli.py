@@ -58,7 +58,8 @@ def store_option(f):
     """--store PATH (env KG_STORE, default ./.kg/store)."""
     return click.option(
         "--store", "store_location", envvar=STORE_ENV, metavar="PATH", show_envvar=True,
-        help=f"Store folder. Default: ${STORE_ENV}, else ./{DEFAULT_STORE} in the working directory.",
+        help=f"Store folder (or the http(s) URL of a SPARQL 1.1 endpoint). "
+             f"Default: ${STORE_ENV}, else ./{DEFAULT_STORE} in the working directory.",
     )(f)
 
 

@@ -93,7 +93,7 @@ def run_query(store, query_text_or_path: str | Path) -> QueryResult:
         result = store.query(sparql, prefixes=PREFIXES)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", ["answer"], [(bool(result),)], boolean=bool(result))
-        if isinstance(result, ox.QueryTriples):
+        if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT/DESCRIBE: triples
             triples = list(result)
             rows = [tuple(python_value(t) for t in (x.subject, x.predicate, x.object)) for x in triples]
             return QueryResult("construct", ["subject", "predicate", "object"], rows, triples=triples)

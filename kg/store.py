@@ -3,8 +3,8 @@
 `Store` is the one interface the rest of kg uses. Its article bookkeeping (find, replace,
 remove, list) is written once, in SPARQL 1.1 Query + Update, on three primitives
 (`query`, `update`, `quads`), so a SPARQL 1.1 endpoint store only has to implement those
-(plus `close`). `OxigraphStore` is the first implementation: an embedded, persistent
-Oxigraph store on disk (pyoxigraph).
+(plus `close`). `OxigraphStore` is the default: an embedded, persistent Oxigraph store on
+disk (pyoxigraph). `SparqlEndpointStore` puts a remote SPARQL 1.1 endpoint in its place.
 
 Layout of the dataset:
 - one named graph per article, IRI `https://w3id.org/kg/article/{Article.hash}`; the
@@ -363,15 +363,77 @@ class OxigraphStore(Store):
         return Dataset(store=OxRdflibStore(store=self._store), default_union=True)
 
 
+class SparqlEndpointStore(Store):
+    """A remote SPARQL 1.1 endpoint (Protocol: query and update over HTTP POST) holding the
+    same dataset layout. The endpoint must treat the default graph as the union of the
+    named graphs (Oxigraph server: `--union-default-graph`; Fuseki: `tdb2:unionDefaultGraph`).
+
+    `query_url` answers queries; updates go to `update_url` (default: the query URL with a
+    final `/query` replaced by `/update`, else the same URL).
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, read_only: bool = False,
+                 timeout: float = 60.0):
+        self.location = query_url
+        self.update_url = update_url or (query_url[: -len("query")] + "update"
+                                         if query_url.rstrip("/").endswith("/query") else query_url)
+        self.read_only = read_only
+        self.timeout = timeout
+
+    def _post(self, url: str, field: str, text: str, accept: str) -> tuple[str, bytes]:
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        body = urllib.parse.urlencode({field: text}).encode("utf-8")
+        req = urllib.request.Request(url, data=body, headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.headers.get("Content-Type", ""), resp.read()
+        except urllib.error.HTTPError as e:
+            detail = e.read().decode("utf-8", "replace").strip().splitlines()
+            msg = detail[0] if detail else e.reason
+            if e.code == 400:
+                raise SyntaxError(msg) from None
+            raise StoreError(f"SPARQL endpoint {url} answered {e.code}: {msg}") from None
+        except (urllib.error.URLError, OSError) as e:
+            raise StoreError(f"cannot reach SPARQL endpoint {url}: {getattr(e, 'reason', e)}") from None
+
+    def query(self, sparql: str, prefixes: dict[str, str] | None = None):
+        if prefixes:
+            sparql = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes.items()) + sparql
+        ctype, data = self._post(self.location, "query", sparql,
+                                 "application/sparql-results+json, application/n-triples;q=0.9")
+        if "json" in ctype:
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+    def update(self, sparql_update: str) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.location} is open read-only")
+        self._post(self.update_url, "update", sparql_update, "*/*")
+
+    def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
+        where = (f"GRAPH {_iri(graph_iri)} {{ ?s ?p ?o }} BIND({_iri(graph_iri)} AS ?g)"
+                 if graph_iri else "GRAPH ?g { ?s ?p ?o }")
+        for r in self.query(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}"):
+            yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+
+    def close(self) -> None:
+        pass
+
+
 def open_store(location: str | os.PathLike | None = None, *, read_only: bool = False,
                create: bool = True) -> Store:
     """Open the store at `location` (default: $KG_STORE, else ./.kg/store).
 
-    A SPARQL 1.1 endpoint (http:// or https:// location) is the planned second backend:
-    it only needs query/update/quads over HTTP. `read_only` opens a snapshot that works
-    while another process writes; `create=False` refuses to create a missing store."""
+    An http:// or https:// location is a SPARQL 1.1 endpoint (SparqlEndpointStore).
+    `read_only` forbids writes (and opens a snapshot of a store another process holds);
+    `create=False` refuses to create a missing store."""
     loc = store_location(location)
     if loc.startswith(("http://", "https://")):
-        raise StoreError(f"SPARQL endpoint stores are not supported yet: {loc}")
+        return SparqlEndpointStore(loc, read_only=read_only)
     return OxigraphStore(loc, read_only=read_only, create=create)
 

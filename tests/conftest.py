@@ -172,3 +172,54 @@ def news_dir(tmp_path) -> Path:
         encoding="utf-8")
     (d / "notes.csv").write_text("ignored,file\n", encoding="utf-8")
     return d
+
+
+# --- a SPARQL 1.1 endpoint for the SparqlEndpointStore tests -------------------------------------
+@pytest.fixture
+def sparql_endpoint():
+    """A minimal SPARQL 1.1 Protocol server over an in-memory pyoxigraph store (union
+    default graph), on a free localhost port: yields the query URL (…/query; updates …/update)."""
+    import threading
+    import urllib.parse
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import pyoxigraph as ox
+
+    backend = ox.Store()
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, code, ctype, body: bytes):
+            self.send_response(code)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_POST(self):
+            form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+            try:
+                with lock:
+                    if self.path == "/update":
+                        backend.update(form["update"][0])
+                        return self._send(204, "text/plain", b"")
+                    result = backend.query(form["query"][0], use_default_graph_as_union=True)
+                    if isinstance(result, ox.QueryTriples):
+                        body = ox.serialize(list(result), format=ox.RdfFormat.N_TRIPLES) or b""
+                        return self._send(200, "application/n-triples", body)
+                    return self._send(200, "application/sparql-results+json",
+                                      result.serialize(format=ox.QueryResultsFormat.JSON))
+            except SyntaxError as e:
+                return self._send(400, "text/plain", str(e).encode())
+            except Exception as e:  # noqa: BLE001
+                return self._send(500, "text/plain", str(e).encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/query"
+    server.shutdown()
+    server.server_close()

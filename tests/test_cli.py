@@ -277,3 +277,16 @@ def test_remove_without_store(cli, store_path):
 
 def test_unknown_command(cli):
     one_error_line(cli("frobnicate"), "No such command")
+
+
+def test_commands_against_a_sparql_endpoint(cli, news_dir, sparql_endpoint):
+    """--store URL: the same commands on a remote SPARQL 1.1 endpoint."""
+    r = cli("build", news_dir, "--store", sparql_endpoint)
+    assert r.exit_code == 0 and "5 added" in r.stdout
+    data = json.loads(cli("query", Q, "-f", "json", "--store", sparql_endpoint).stdout)
+    assert len(data) == 5
+    assert cli("remove", "j1", "--store", sparql_endpoint).exit_code == 0
+    assert len(json.loads(cli("articles", "-f", "json", "--store", sparql_endpoint).stdout)) == 4
+    g = Graph().parse(data=cli("export", "--store", sparql_endpoint).stdout, format="turtle")
+    assert len(g) > 0
+    one_error_line(cli("query", "SELECT WHERE", "--store", sparql_endpoint), "malformed SPARQL")

@@ -13,7 +13,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 
 from kg.articles import Article
 from kg.config import ONTOLOGY_GRAPH
-from kg.store import OxigraphStore, StoreError, article_graph_iri, open_store
+from kg.store import OxigraphStore, SparqlEndpointStore, StoreError, article_graph_iri, open_store
 from kg.terms import BIZ
 
 from conftest import ROOT
@@ -42,10 +42,15 @@ def graph_sizes(store) -> dict[str, int]:
     return {r["g"].value: int(r["n"].value) for r in rows}
 
 
-@pytest.fixture(params=["disk", "memory"])
+@pytest.fixture(params=["disk", "memory", "endpoint"])
 def any_store(request, tmp_path):
-    """The same store tests on the on-disk store and the in-memory one."""
-    s = OxigraphStore(tmp_path / "s") if request.param == "disk" else OxigraphStore.in_memory()
+    """The same store tests on three backends: the on-disk Oxigraph store, an in-memory
+    one, and a SPARQL 1.1 endpoint (SparqlEndpointStore against a local test server)."""
+    if request.param == "endpoint":
+        s = open_store(request.getfixturevalue("sparql_endpoint"))
+        assert isinstance(s, SparqlEndpointStore)
+    else:
+        s = OxigraphStore(tmp_path / "s") if request.param == "disk" else OxigraphStore.in_memory()
     yield s
     s.close()
 
@@ -211,8 +216,14 @@ def test_open_store_default_location_and_env(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_STORE", str(tmp_path / "env"))
     with open_store() as s:
         assert s.location == str(tmp_path / "env")
-    with pytest.raises(StoreError, match="SPARQL endpoint"):
-        open_store("http://localhost:7878/query")
+    endpoint = open_store("http://localhost:7878/query")
+    assert isinstance(endpoint, SparqlEndpointStore) and endpoint.update_url == "http://localhost:7878/update"
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    with open_store("http://127.0.0.1:9/query") as s:
+        with pytest.raises(StoreError, match="cannot reach SPARQL endpoint"):
+            s.articles()
 
 
 def test_ontology_graph_and_subclass_queries(any_store):
@@ -235,5 +246,6 @@ def test_rdflib_views(any_store):
     any_store.replace_article(A1, toy_graph(A1))
     g = any_store.to_rdflib()
     assert len(g) == len(toy_graph(A1))
-    ds = any_store.rdflib_dataset()
-    assert (None, BIZ.sourceId, Literal("acme")) in ds
+    if isinstance(any_store, OxigraphStore):
+        ds = any_store.rdflib_dataset()
+        assert (None, BIZ.sourceId, Literal("acme")) in ds
