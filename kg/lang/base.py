@@ -70,7 +70,13 @@ class LangData:
     market_nouns: tuple[str, ...]
     generic_market_modifiers: tuple[str, ...]
     geo_adjectives: tuple[str, ...]  # nationality / region adjectives: "cinese", "Chinese"
-    place_epithet_nouns: tuple[str, ...] = ()  # "continente"
+    # epithets that name a place, with the place's plain names: "bel paese" -> ("italia",)
+    place_epithets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    epithet_nouns: tuple[str, ...] = ()  # "colosso", "giant": descriptions of a company
+    naming_verbs: tuple[str, ...] = ()  # "called", "chiamata": "the new company, called X"
+    new_words: tuple[str, ...] = ()  # "nuova", "new"
+    attempt_words: tuple[str, ...] = ()  # "provato", "tried": attempts are not deals
+    source_cues: tuple[str, ...] = ()  # "secondo", "according to": media outlets
     # roles
     role_titles: tuple[str, ...] = ()
     role_verbs: dict[str, str] = field(default_factory=dict)  # "presieduta da" -> "presidente"

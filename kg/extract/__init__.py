@@ -1,0 +1,56 @@
+"""Extraction: a spaCy Doc of an article -> ArticleFacts (mentions, relations, positions,
+investments), each fact with evidence (sentence, offsets, confidence, extractor).
+
+    facts = kg.extract.extract(doc, article)
+
+The Doc needs entities (PER/ORG/LOC from the NER; MONEY/PERCENT/DATE from kg_numeric are
+welcome but not required: amounts are re-read from the text). No parser is needed: sentences
+come from kg.extract.sentences, and the rules match templated sentences (kg.extract.context)
+with cue words from kg.lang. Nothing here knows a single company name.
+"""
+from __future__ import annotations
+
+from kg import lang as langdata
+from kg.extract import investments as _inv
+from kg.extract import mentions as _men
+from kg.extract import relations as _rel
+from kg.extract.context import Ctx, build_slots
+from kg.extract.sentences import split_sentences
+from kg.facts import ArticleFacts
+
+__all__ = ["extract", "EXTRACTOR_VERSION"]
+
+EXTRACTOR_VERSION = "rules-1"
+
+
+def _lang_of(doc, article) -> str:
+    lang = (getattr(article, "lang", None) or getattr(doc, "lang_", None) or "it")
+    return lang if lang in langdata.SUPPORTED else "en"
+
+
+def extract(doc, article) -> ArticleFacts:
+    """All facts of one article. `doc.text` must equal `article.text`."""
+    if doc.text != article.text:
+        raise ValueError("extract: doc.text differs from article.text")
+    lang = _lang_of(doc, article)
+    data = langdata.get(lang)
+    ctx = Ctx(text=article.text, lang=lang, data=data, sents=split_sentences(article.text, lang))
+    slots = build_slots(data)
+
+    _men.named_mentions(ctx, doc)
+    _men.domain_mentions(ctx)
+    _men.bracket_affiliations(ctx)
+    ctx.sort_mentions()
+    _men.type_orgs(ctx)
+    _men.market_mentions(ctx)
+    _men.epithet_mentions(ctx)
+    ctx.sort_mentions()
+    _men.descriptions(ctx, slots)
+    ctx.sort_mentions()
+    _men.description_facts(ctx, slots)
+
+    _rel.relations(ctx, slots)
+    _rel.hosted_sellers(ctx, slots)
+    _rel.positions(ctx, slots)
+    _inv.investments(ctx, slots)
+    return ctx.facts

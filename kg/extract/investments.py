@@ -1,0 +1,274 @@
+"""Investments: amounts and stakes with who pays, for what, when, and how sure.
+
+- Money (kg.money.find_money on each sentence) becomes an Investment only in an investment
+  context: an investment verb before it ("investirà", "will invest") or a deal/acquisition in
+  the sentence ("affare da", "the deal is to cost", "acquisizione ... valorizza"). Revenues,
+  prices, per-share amounts, savings, imports and market values are not investments.
+- An amount in brackets right after another is its equivalent, not a second investment.
+- Stakes: a percentage in an ownership phrase ("è proprietà per il 49% di X", "detenuto per
+  il 51% da X", "owns 10% of X", "con il 30% della Y") -> investsIn + Investment(kind="stake").
+- One acquisition amount per buyer and target: the body's figure beats the headline's.
+"""
+from __future__ import annotations
+
+import re
+
+from kg.extract.context import Ctx, Template, compile_rule
+from kg.extract.relations import EXTRACTOR, add_relation, salient_company
+from kg.facts import Investment
+from kg.money import _alt, find_money, find_percents, parse_duration
+
+
+def _has(words, text: str) -> bool:
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", text) for w in words)
+
+
+def _period(ctx: Ctx, sent_text: str) -> tuple[str | None, str | None]:
+    """The duration stated in the sentence: ("P3Y", "prossimi tre anni")."""
+    d = ctx.data
+    nums = _alt([w for w in d.number_words if len(w) > 1])
+    units = _alt(d.duration_units)
+    lead = _alt([p for p in d.period_prefixes if len(p.split()) >= 1])
+    rx = re.compile(rf"(?:\b(?:{lead})\s+)?\b((?:(?:prossim\w+|next|coming|following)\s+)?"
+                    rf"(?:\d+|{nums})\s+(?:{units}))\b", re.IGNORECASE)
+    for x in rx.finditer(sent_text):
+        prefix = sent_text[x.start():x.start(1)].lower()
+        body = x.group(1)
+        if not prefix.strip() and not re.match(r"(?:prossim|next|coming|following)", body, re.I):
+            continue
+        if re.match(r"(?:nei|negli|in|per|fra|tra)\b", prefix.strip()) and not re.match(
+                r"(?:prossim|next|coming|following)", body, re.I) and "entro" not in prefix \
+                and "within" not in prefix and "over" not in prefix:
+            continue
+        dur = parse_duration(body, ctx.lang)
+        if dur:
+            return dur, body
+    return None, None
+
+
+def investments(ctx: Ctx, slots: dict[str, str]) -> None:
+    _money_investments(ctx, slots)
+    _stakes(ctx, slots)
+    _dedupe(ctx)
+
+
+def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
+    d = ctx.data
+    cue = d.cues
+    invest_rx = compile_rule(
+        rf"(?P<a>{{ANY}})(?P<mid>[^«.;]{{0,50}}?)\b(?:{_alt(d.invest_verbs)})\s+(?:[^«.;]{{0,20}}?\s)?$",
+        slots, d)
+    for tpl in ctx.templates():
+        s0, e0 = ctx.sents[tpl.sent]
+        sent = ctx.text[s0:e0]
+        found = find_money(sent, ctx.lang)
+        prev_end = None
+        for s, e, amount in found:
+            # bracketed equivalent of the previous amount
+            if prev_end is not None and re.fullmatch(r"\s*\(\s*(?:pari a\s+|equivalenti a\s+|or\s+|about\s+|circa\s+)?",
+                                                     sent[prev_end:s], re.IGNORECASE):
+                if ctx.facts.investments and ctx.facts.investments[-1].evidence.start == s0:
+                    ctx.facts.investments[-1].equivalents.append(amount)
+                prev_end = e
+                continue
+            prev_end = e
+            after = sent[e:e + 30].lower().replace("’", "'")
+            before = sent[max(0, s - 40):s].lower().replace("’", "'")
+            after = re.sub(r"^\s*\([^)]*\)", "", after)
+            if _has(d.per_share_words, after[:15]) or _has(d.not_investment_nouns, after[:25]) \
+                    or _has(d.not_investment_nouns, before[-25:]):
+                continue
+            # template position of the amount
+            tpos = _tpl_pos(tpl, ctx.sents[tpl.sent][0] + s)
+            head = tpl.text[:tpos]
+            low_sent = tpl.text
+            x = invest_rx.search(head)
+            if x and not _attempt_words(ctx, head):
+                inv_i = ctx.slots(x.group("a"))[0]
+                if ctx.mentions[inv_i].kind not in ("Company", "Organization", "Person"):
+                    continue
+                target, desc = _invest_target(ctx, tpl, _tpl_pos(tpl, s0 + e), slots)
+                status = "announced" if _has(d.announced_markers, x.group(0)) else None
+                dur, ptext = _period(ctx, sent)
+                conf = 0.85
+                ctx.facts.investments.append(Investment(
+                    investor=ctx.mentions[inv_i].id,
+                    evidence=ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.invest_verb"),
+                    target=ctx.mentions[target].id if target is not None else None,
+                    target_description=desc, amount=amount, kind="investment",
+                    period=dur, period_text=ptext, status=status))
+                if target is not None:
+                    add_relation(ctx, tpl, "investsIn", inv_i, target, 0.75, "invest_verb")
+                continue
+            deal = _has(d.deal_nouns, low_sent) or _has(d.acquisition_nouns, low_sent) or \
+                _has(cue["acquire_verbs"], low_sent) or _has(cue["acquire_nouns"], low_sent)
+            if not deal or _attempt_words(ctx, head):
+                continue
+            if _has(d.capital_increase_nouns, low_sent):
+                ctx.facts.investments.append(Investment(
+                    investor=None, evidence=ctx.evidence(tpl.sent, 0.6, f"{EXTRACTOR}.capital"),
+                    amount=amount, kind="capital_increase"))
+                continue
+            rel = _deal_relation(ctx, tpl)
+            if rel is None:
+                continue
+            r, conf = rel
+            ctx.facts.investments.append(Investment(
+                investor=r.subject, target=r.object, amount=amount, kind="acquisition",
+                evidence=ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.deal_amount"),
+                status=r.status))
+
+
+def _attempt_words(ctx: Ctx, text: str) -> bool:
+    return _has(ctx.data.attempt_words, text)
+
+
+def _tpl_pos(tpl: Template, offset: int) -> int:
+    for i, o in enumerate(tpl.orig):
+        if o >= offset:
+            return i
+    return len(tpl.text)
+
+
+def _invest_target(ctx: Ctx, tpl: Template, pos: int, slots) -> tuple[int | None, str | None]:
+    """What the money goes into: "in infrastrutture cloud" -> description; "in X" -> X."""
+    d = ctx.data
+    rest = tpl.text[pos:]
+    rest = re.sub(r"^\s*\([^)]*\)", "", rest)
+    x = re.match(rf"\s*(?:{_alt(d.cues['in_preps'])})\s+(.*)", rest)
+    if not x:
+        return None, None
+    tail = x.group(1)
+    m = re.match(r"(?:(?:" + _alt(d.determiners) + r")\s*)?«[CPOM](\d+)»", tail)
+    if m:
+        return int(m.group(1)), None
+    words = []
+    for w in re.split(r"\s+", tail):
+        wl = w.strip()
+        if not wl or "«" in wl or wl in d.stop_words and words:
+            break
+        clean = wl.rstrip(",.;:")
+        if clean:
+            words.append(clean)
+        if clean != wl or len(words) >= 4:
+            break
+    while words and words[0] in d.stop_words:
+        words.pop(0)
+    if not words:
+        return None, None
+    # verbatim text from the article
+    start = pos + (len(tpl.text[pos:]) - len(rest)) + x.start(1)
+    phrase = " ".join(words)
+    idx = tpl.text.find(phrase, start)
+    if idx < 0:
+        return None, phrase
+    s, e = tpl.span(idx, idx + len(phrase))
+    return None, ctx.text[s:e]
+
+
+def _deal_relation(ctx: Ctx, tpl: Template):
+    """The acquisition an amount prices: one stated in the sentence, else the article's."""
+    rels = [r for r in ctx.facts.relations if r.predicate == "acquires"]
+    same = [r for r in rels if r.evidence.start == ctx.sents[tpl.sent][0]]
+    if same:
+        r = max(same, key=lambda r: r.evidence.confidence)
+        return r, 0.8
+    if rels:
+        r = max(rels, key=lambda r: r.evidence.confidence)
+        return r, 0.7
+    return None
+
+
+# ------------------------------------------------------------------------------- stakes
+
+def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
+    d = ctx.data
+    cue = d.cues
+    of = _alt(d.prepositions_of)
+    holder_rx = re.compile(rf"^\s*(?:{_alt(cue['holder_preps'])})\s*«[CPOH](\d+)»")
+    of_rx = re.compile(rf"^\s*(?:(?:{of})\s*|in\s+)(?:(?:{_alt(d.determiners)})\s*)?«([CPOM])(\d+)»")
+    cap_rx = re.compile(rf"(?:capitale|capital|azioni|shares)\s+(?:(?:{of})\s*)«[CP](\d+)»")
+    for tpl in ctx.templates():
+        text = tpl.text
+        s0 = ctx.sents[tpl.sent][0]
+        sent = ctx.text[s0:ctx.sents[tpl.sent][1]]
+        for s, e, pct in find_percents(sent, ctx.lang):
+            ps, pe = _tpl_pos(tpl, s0 + s), _tpl_pos(tpl, s0 + e)
+            before, after = text[:ps], text[pe:]
+            near = before[-40:]
+            if not (_has(cue["own_cues"], near) or _has(d.stake_nouns, after[:30])):
+                continue
+            holder = target = None
+            owned = _has(cue["owned_words"], near)
+            h = holder_rx.match(after)
+            o = of_rx.match(after)
+            if h:
+                holder = int(h.group(1))
+            elif o and owned:
+                holder = int(o.group(2))
+            elif o:
+                target = int(o.group(2))
+            if holder is not None and target is None:
+                c = list(cap_rx.finditer(before))
+                if c:
+                    target = int(c[-1].group(1))
+                else:
+                    firsts = [i for i in ctx.slots(before) if ctx.mentions[i].kind == "Company"
+                              and i != holder]
+                    target = firsts[0] if firsts else None
+            elif target is not None and holder is None:
+                cands = [i for i in ctx.slots(_outside_brackets(before))
+                         if ctx.mentions[i].kind in ("Company", "Organization", "Person")
+                         and i != target]
+                holder = cands[0] if cands else None
+            if holder is None or target is None:
+                continue
+            ev_conf = 0.75
+            rel = add_relation(ctx, tpl, "investsIn", holder, target, ev_conf, "stake")
+            if rel is None:
+                continue
+            ctx.facts.investments.append(Investment(
+                investor=ctx.mentions[holder].id, target=ctx.mentions[target].id,
+                evidence=ctx.evidence(tpl.sent, ev_conf, f"{EXTRACTOR}.stake"),
+                kind="stake", stake_percent=pct))
+
+
+def _outside_brackets(text: str) -> str:
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)
+
+
+def _dedupe(ctx: Ctx) -> None:
+    """One acquisition amount per buyer/target (body before headline, then confidence)."""
+    from kg.extract.names import name_key
+
+    def key_of(mid):
+        if mid is None:
+            return None
+        m = ctx.facts.mention(mid)
+        if m.ref:
+            m = ctx.facts.mention(m.ref)
+        return name_key(m.text)
+
+    best: dict = {}
+    keep = []
+    title_end = ctx.sents[0][1] if ctx.sents else 0
+    for inv in ctx.facts.investments:
+        if inv.kind != "acquisition":
+            keep.append(inv)
+            continue
+        k = (key_of(inv.investor), key_of(inv.target))
+        rank = (inv.evidence.start >= title_end or len(ctx.sents) == 1,
+                inv.evidence.confidence, -inv.evidence.start)
+        if k not in best or rank > best[k][0]:
+            best[k] = (rank, inv)
+    chosen = {id(v[1]) for v in best.values()}
+    ctx.facts.investments = keep + [i for i in ctx.facts.investments
+                                    if i.kind == "acquisition" and id(i) in chosen]

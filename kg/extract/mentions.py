@@ -1,0 +1,389 @@
+"""Mentions: named entities from the NER, typed by context, plus rule mentions.
+
+- PER -> Person, LOC/GPE -> Place, ORG -> Company, Platform or Organization by context:
+  a platform/company/organisation noun just before ("la piattaforma X", "the regulator X")
+  or in apposition after ("X, il marketplace ..."), a legal suffix (Inc., S.p.A., Group), a
+  web domain (".com"), an organisation noun inside the name ("Fondazione X"); names that
+  share a key vote on one type.
+- Web domains the NER missed ("example.it"), Market phrases ("mercato cinese", "PC market"),
+  place epithets ("vecchio Continente") are added by rule.
+- Descriptions that refer back to a named company ("il gruppo di Hangzhou", "the Indian firm",
+  "il colosso dell'e-commerce") are mentions with `ref` set; see :func:`descriptions`.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from kg.extract.context import Ctx, compile_rule
+from kg.extract.names import has_legal_suffix, name_key
+from kg.lang.base import WEB_TLDS
+from kg.money import _alt
+
+PER_LABELS = {"PER", "PERSON"}
+LOC_LABELS = {"LOC", "GPE", "FAC"}
+ORG_LABELS = {"ORG", "NORP_ORG"}
+
+_DOMAIN = re.compile(
+    r"(?<![\w@./-])[A-Za-z0-9][\w-]*(?:\.[\w-]+)*(?:" + "|".join(
+        re.escape(t) for t in sorted(WEB_TLDS, key=len, reverse=True)) + r")(?![\w-]|\.\w)"
+)
+
+
+def _trim(ctx: Ctx, start: int, end: int) -> tuple[int, int]:
+    """Strip articles, quotes, possessive 's and punctuation from an entity span."""
+    text = ctx.text
+    dets = sorted(ctx.data.determiners, key=len, reverse=True)
+    changed = True
+    while changed and start < end:
+        changed = False
+        seg = text[start:end]
+        low = seg.lower().replace("’", "'")
+        for d in dets:
+            if d.endswith("'") and low.startswith(d) and len(low) > len(d):
+                start += len(d)
+                changed = True
+                break
+            if low.startswith(d + " ") and len(low) > len(d) + 1 and seg[len(d) + 1:][:1].isupper():
+                start += len(d) + 1
+                changed = True
+                break
+        while start < end and text[start] in "\"'“”«»‘’( ":
+            start += 1
+            changed = True
+    while end > start and text[end - 1] in "\"'“”«»‘’), :;":
+        end -= 1
+    if text[start:end].endswith(("'s", "’s")) and ctx.lang == "en":
+        end -= 2
+    return start, end
+
+
+def named_mentions(ctx: Ctx, doc) -> None:
+    """Mentions from doc.ents (PER/ORG/LOC); ORG mentions get a provisional kind."""
+    for ent in doc.ents:
+        label = ent.label_
+        if label in PER_LABELS:
+            kind = "Person"
+        elif label in LOC_LABELS:
+            kind = "Place"
+        elif label in ORG_LABELS:
+            kind = "Company"
+        else:
+            continue
+        s, e = _trim(ctx, ent.start_char, ent.end_char)
+        if e - s < 2 or not any(c.isalpha() for c in ctx.text[s:e]):
+            continue
+        if not any(c.isupper() or c.isdigit() for c in ctx.text[s:e]):
+            continue  # a lowercase span is a common noun, not a name
+        ctx.add_mention(s, e, kind, confidence=0.85)
+    _extend_legal_suffix(ctx)
+    _partnership_names(ctx)
+
+
+def _extend_legal_suffix(ctx: Ctx) -> None:
+    """"Kmart" + " Corp." -> "Kmart Corp.": a legal abbreviation right after a name joins it."""
+    rx = re.compile(r"\s*,?\s*(?:Inc|Corp|Co|Ltd|S\.p\.A|SpA|S\.r\.l|Srl|N\.V|S\.A|plc|PLC|AG|"
+                    r"SE|GmbH|LLC|Limited|Corporation)\b\.?")
+    for m in ctx.mentions:
+        if m.kind not in ("Company", "Platform", "Organization"):
+            continue
+        x = rx.match(ctx.text, m.end)
+        if x and not any(o.start < x.end() and o.end > m.end for o in ctx.mentions if o is not m):
+            end = x.end()
+            # "Co.." at a sentence end: the second dot ends the sentence, the first is the name's
+            m.end, m.text = end, ctx.text[m.start:end]
+
+
+def _partnership_names(ctx: Ctx) -> None:
+    """"A, B & Co." is one name even when the NER split it at the comma."""
+    rx = re.compile(r"\b[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)+,?\s+(?:&|and)\s+(?:Co\.|Company|"
+                    r"[A-Z][\w'-]+)")
+    for x in rx.finditer(ctx.text):
+        inside = [m for m in ctx.mentions if m.start < x.end() and m.end > x.start()]
+        if not inside or any(m.kind == "Place" for m in inside):
+            continue
+        if not any(m.kind in ("Company", "Platform", "Organization") for m in inside):
+            continue
+        for m in inside:
+            ctx.facts.mentions.remove(m)
+        ctx.add_mention(x.start(), x.end(), "Company", confidence=0.8)
+
+
+def domain_mentions(ctx: Ctx) -> None:
+    """Web domains ("example.com") the NER missed or cut; typed later by context."""
+    for x in _DOMAIN.finditer(ctx.text):
+        s, e = x.start(), x.end()
+        if "." not in ctx.text[s:e].strip("."):
+            continue
+        inside = [m for m in ctx.mentions if m.start < e and m.end > s]
+        if any(m.start < s or m.end > e for m in inside):
+            continue
+        for m in inside:
+            ctx.facts.mentions.remove(m)
+        ctx.add_mention(s, e, "Platform", confidence=0.75)
+
+
+def _free(ctx: Ctx, s: int, e: int) -> bool:
+    return not any(m.start < e and m.end > s for m in ctx.mentions)
+
+
+def market_mentions(ctx: Ctx) -> None:
+    """"mercato cinese", "mercato dell'auto", "the Chinese wine market", "PC market"."""
+    d = ctx.data
+    nouns = _alt(d.market_nouns)
+    geo = _alt(d.geo_adjectives)
+    generic = {g.lower() for g in d.generic_market_modifiers}
+    of = _alt(d.prepositions_of)
+    if d.code == "en":
+        rx = re.compile(rf"\b((?:[A-Za-z][\w.&-]*\s+){{1,3}})({nouns})\b")
+        for x in rx.finditer(ctx.text):
+            words = x.group(1).split()
+            # keep the modifiers right before "market" that are not stop words
+            keep = []
+            for w in reversed(words):
+                lw = w.lower().strip(".,")
+                if lw in d.stop_words or lw in generic or not re.fullmatch(r"[\w.&-]+", w):
+                    break
+                keep.insert(0, w)
+            if not keep:
+                continue
+            if keep[0].lower() in ("to", "a", "an", "the"):
+                keep = keep[1:]
+            if not keep or (len(keep) == 1 and keep[0][0].islower() and
+                            keep[0].lower() not in geo.split("|") and not keep[0].isalpha()):
+                continue
+            s = x.start(2) - len(" ".join(keep)) - 1
+            s = ctx.text.rfind(keep[0], x.start(), x.start(2))
+            e = x.end(2)
+            if _free(ctx, s, e):
+                ctx.add_mention(s, e, "Market", confidence=0.7)
+    else:
+        rx = re.compile(
+            rf"\b({nouns})\s+(?:(?:{geo})\b|(?:{of})\s*(?!(?:{_alt(generic)})\b)[\w-]{{3,}})",
+            re.IGNORECASE,
+        )
+        for x in rx.finditer(ctx.text):
+            s, e = x.start(), x.end()
+            tail = ctx.text[x.end(1):e].strip().lower()
+            if tail in generic:
+                continue
+            if _free(ctx, s, e):
+                ctx.add_mention(s, e, "Market", confidence=0.7)
+
+
+def epithet_mentions(ctx: Ctx) -> None:
+    """Place epithets written as names ("vecchio Continente"); `ref` to the plain name if seen."""
+    for epithet, plain in ctx.data.place_epithets.items():
+        rx = re.compile(r"\b" + re.escape(epithet).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE)
+        for x in rx.finditer(ctx.text):
+            if not any(c.isupper() for c in x.group(0)) or not _free(ctx, x.start(), x.end()):
+                continue
+            ref = next((m.id for m in ctx.mentions if m.kind == "Place"
+                        and m.text.lower() in plain), None)
+            ctx.add_mention(x.start(), x.end(), "Place", confidence=0.7, ref=ref)
+
+
+# ---------------------------------------------------------------------------- typing
+
+def _last_words(text: str, n: int) -> str:
+    return " ".join(text.split()[-n:])
+
+
+def _ends_with_noun(before: str, nouns) -> bool:
+    """`before` (lowercase, plain apostrophes) ends with one of `nouns`, maybe + adjective."""
+    b = re.sub(r"[\s,]+$", "", before)
+    for noun in nouns:
+        if re.search(rf"(?:^|[\s'])({re.escape(noun)})(?:\s+[^\s«»]+)?$", b):
+            return True
+    return False
+
+
+def type_orgs(ctx: Ctx) -> None:
+    """Type every ORG mention as Company, Platform or Organization from its context."""
+    d = ctx.data
+    lower_org = {w.lower() for w in d.organization_nouns}
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for i, m in enumerate(ctx.mentions):
+        if m.kind not in ("Company", "Platform", "Organization") or m.is_description:
+            continue
+        score = Counter({"Company": 0.5})
+        name = m.text.replace("’", "'")
+        low = name.lower()
+        first = low.split()[0] if low.split() else low
+        if low in lower_org or first in lower_org:
+            score["Organization"] += 2
+        if has_legal_suffix(name):
+            score["Company"] += 2
+        if any(low.endswith(t) for t in WEB_TLDS):
+            score["Platform"] += 1
+        tpl = ctx.template(ctx.sent_of(m.start))
+        pos = tpl.text.find(f"«{_letter(m.kind)}{i}»")
+        if pos >= 0:
+            before = tpl.text[:pos]
+            # coordinated with an earlier mention: share its cue ("piattaforme X e Y")
+            while True:
+                x = re.search(r"«\w\d+»(?:\s*,\s*|\s+(?:" + _alt(d.coordinators) + r")\s+)$",
+                              before)
+                if not x:
+                    break
+                before = before[:x.start()]
+            tail = _last_words(before, 4)
+            if _ends_with_noun(tail, d.platform_nouns):
+                score["Platform"] += 2
+            elif _ends_with_noun(tail, d.organization_nouns):
+                score["Organization"] += 2
+            elif _ends_with_noun(tail, d.company_nouns):
+                score["Company"] += 1.5
+            after = tpl.text[pos:].split("»", 1)[-1]
+            x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})",
+                         after)
+            if x:
+                head = x.group(1).strip()
+                if _starts_with(head, d.platform_nouns):
+                    score["Platform"] += 2
+                elif _starts_with(head, d.organization_nouns):
+                    score["Organization"] += 1.5
+                elif _starts_with(head, d.company_nouns):
+                    score["Company"] += 1.5
+        votes[name_key(m.text)] += score
+    for m in ctx.mentions:
+        if m.kind in ("Company", "Platform", "Organization") and not m.is_description:
+            m.kind = votes[name_key(m.text)].most_common(1)[0][0]
+    ctx._templates = None
+
+
+def _starts_with(head: str, nouns) -> bool:
+    return any(head == n or head.startswith(n + " ") or head.startswith(n + "'") for n in nouns)
+
+
+def _letter(kind: str) -> str:
+    from kg.extract.context import KIND_LETTER
+    return KIND_LETTER[kind]
+
+
+def bracket_affiliations(ctx: Ctx) -> None:
+    """"Name Surname (X)": a single name in brackets after a person is an affiliation.
+
+    The NER often tags such an X as a person too; it is an organisation (a company unless
+    the text says otherwise).
+    """
+    ms = sorted(ctx.mentions, key=lambda m: m.start)
+    for a, b in zip(ms, ms[1:]):
+        if a.kind == "Person" and b.kind == "Person":
+            between = ctx.text[a.end:b.start]
+            after = ctx.text[b.end:b.end + 2]
+            if re.fullmatch(r"\s*\(\s*", between) and after.lstrip().startswith(")"):
+                b.kind = "Company"
+
+
+# ---------------------------------------------------------------------- descriptions
+
+def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
+    """Descriptions that denote a named company, with `ref` to its most salient mention.
+
+    - noun + of + Place: "il gruppo di Hangzhou", "l'azienda di Mountain View"
+    - epithet noun + of + sector: "il colosso dell'e-commerce", "the e-commerce giant"
+    - noun + place adjective: "la compagnia triestina", "the Indian firm"
+    - "the new company ... called X": the description refers to X from then on
+    """
+    d = ctx.data
+    cn = _alt(list(d.company_nouns) + list(d.epithet_nouns))
+    ep = _alt(d.epithet_nouns)
+    geo = _alt(d.geo_adjectives)
+    demonym = r"[a-zà-ú]+(?:ese|esi|ino|ina|ini|ine|ano|ana|ani|ane|ense|ensi)"
+    new = _alt(d.new_words)
+    rules = [
+        ("loc", rf"{{DET}}(?P<d>(?:{cn})\s+{{OF}}(?P<loc>{{LOC}}))"),
+        ("loc", rf"{{DET}}(?P<d>(?P<loc>{{LOC}})(?:-based|\s+based)\s+(?:{cn}))"),
+        ("sector", rf"{{DET}}(?P<d>(?:{ep})\s+{{OF}}[\w-]+(?:\s+[\w-]+)?)"),
+        ("sector", rf"{{DET}}(?P<d>[\w-]+\s+(?:{ep}))\b"),
+    ]
+    if d.code == "en":
+        rules.append(("geo", rf"{{DET}}(?P<d>(?P<adj>{geo})\s+(?:{cn}))\b"))
+        rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
+    else:
+        rules.append(("geo", rf"{{DET}}(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))
+        rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
+    compiled = [(kind, compile_rule(p, slots)) for kind, p in rules]
+    naming = re.compile(rf"(?:{_alt(d.naming_verbs)})\s+«[CPO](\d+)»")
+    named_new: dict[str, str] = {}  # description words -> mention id of the named entity
+    found = []
+    for tpl in ctx.templates():
+        for kind, rx in compiled:
+            for x in rx.finditer(tpl.text):
+                if "«" in x.group("d") and kind not in ("loc",):
+                    continue
+                s, e = tpl.span(*x.span("d"))
+                if any(s <= f[1] and f[0] <= e for f in found):
+                    continue
+                found.append((s, e, kind, tpl.sent, x, tpl))
+    for s, e, kind, sent, x, tpl in sorted(found):
+        words = ctx.text[s:e].lower()
+        ref = None
+        if kind == "new":
+            n = naming.search(tpl.text, x.end())
+            if n and tpl.text[x.end():n.start()].count(".") == 0:
+                ref = ctx.mentions[int(n.group(1))].id
+                named_new[words] = ref
+            else:
+                ref = named_new.get(words)
+            if not ref:
+                continue
+        else:
+            ref = _salient(ctx, s, sent, x.groupdict().get("adj"))
+        if ref is None:
+            continue
+        ctx.add_mention(s, e, "Company", confidence=0.6, ref=ref, is_description=True)
+        if kind == "loc":
+            ctx.facts.mentions[-1].confidence = 0.65
+
+
+def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
+    """The named company a description most likely denotes: mentioned most before it,
+    first in the article or sentence-initial; same-sentence names only when nothing else
+    fits (a description does not usually corefer with a name in its own clause). A place
+    adjective that shares its stem with a word of the name ("londinese"/"London") wins."""
+    cands: dict[str, dict] = {}
+    for m in ctx.mentions:
+        if m.kind not in ("Company",) or m.is_description or m.start >= offset:
+            continue
+        k = name_key(m.text)
+        c = cands.setdefault(k, {"id": m.id, "n": 0, "same": 0, "first": m.start, "lead": 0})
+        c["n"] += 1
+        if ctx.sent_of(m.start) == sent:
+            c["same"] += 1
+        else:
+            c["id"] = m.id
+        s0 = ctx.sents[ctx.sent_of(m.start)][0]
+        if not ctx.text[s0:m.start].strip():
+            c["lead"] += 1
+    if not cands:
+        return None
+    first = min(c["first"] for c in cands.values())
+
+    def score(kc):
+        k, c = kc
+        sc = c["n"] - c["same"] + 0.5 * (c["first"] == first) + 0.3 * c["lead"]
+        if c["n"] == c["same"]:
+            sc -= 5
+        if adj and len(adj) >= 5:
+            stem = adj.lower()[:4]
+            if any(w.lower().startswith(stem) for w in re.split(r"[\s-]+", k)):
+                sc += 10
+        return sc
+
+    best = max(cands.items(), key=score)
+    return best[1]["id"]
+
+
+def description_facts(ctx: Ctx, slots: dict[str, str]) -> None:
+    """A description naming a place states a base: "il gruppo di Hangzhou" -> headquarteredIn."""
+    from kg.extract.relations import add_relation
+
+    for i, m in enumerate(ctx.mentions):
+        if not m.is_description:
+            continue
+        for j, p in enumerate(ctx.mentions):
+            if p.kind == "Place" and p.start >= m.start and p.end <= m.end:
+                add_relation(ctx, ctx.sent_of(m.start), "headquarteredIn", i, j, 0.7,
+                             "description_place")

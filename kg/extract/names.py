@@ -1,0 +1,71 @@
+"""Name normalisation shared by extraction and resolution (pure string functions).
+
+- :func:`core_name` drops legal/corporate suffixes ("X Group Holding" -> "X", "X Corp." -> "X",
+  "X, Y & Co." -> "X, Y"), so names that differ only in them compare equal.
+- :func:`slug` makes an ASCII key part ("Crédit Agricole" -> "credit-agricole").
+- :func:`acronym` gives the initials of a multi-word name ("Banca Nazionale del Lavoro" ->
+  "BNL"), to link an acronym to the full name when both occur.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kg.lang.base import LEGAL_SUFFIXES
+
+_SUFFIXES = sorted({s.rstrip(".") for s in LEGAL_SUFFIXES}, key=len, reverse=True)
+_SUFFIX_RX = re.compile(
+    r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in _SUFFIXES) + r")\.?)+\s*$", re.IGNORECASE
+)
+_LEAD_AMP = re.compile(r"\s*(?:&|and)\s*$", re.IGNORECASE)
+
+
+def ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def clean(text: str) -> str:
+    """Typographic quotes/apostrophes made plain, spaces collapsed."""
+    t = text.replace("’", "'").replace("‘", "'").replace("`", "'")
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def core_name(text: str) -> str:
+    """The name without trailing legal/corporate suffixes (never empty)."""
+    t = clean(text).rstrip(" .,")
+    prev = None
+    while prev != t:
+        prev = t
+        stripped = _SUFFIX_RX.sub("", t)
+        stripped = _LEAD_AMP.sub("", stripped).rstrip(" .,")
+        if stripped:
+            t = stripped
+    return t
+
+
+def has_legal_suffix(text: str) -> bool:
+    return core_name(text) != clean(text).rstrip(" .,")
+
+
+def slug(text: str) -> str:
+    s = ascii_fold(clean(text)).lower()
+    s = re.sub(r"[^a-z0-9]+", "-", s).strip("-")
+    return s or "x"
+
+
+def name_key(text: str) -> str:
+    """Comparison key: suffix-free, accent-free, case-free, punctuation-free."""
+    return slug(core_name(text))
+
+
+_FUNCTION = {"di", "del", "della", "dei", "degli", "delle", "de", "la", "le", "il", "lo",
+             "e", "and", "of", "the", "&", "du", "des", "von", "van", "da", "dal", "y"}
+
+
+def acronym(text: str) -> str:
+    """Initials of the capitalised words (at least two), e.g. "London Stock Exchange" -> LSE."""
+    words = [w for w in re.split(r"[\s\-]+", clean(text)) if w]
+    caps = [w for w in words if w.lower() not in _FUNCTION and w[:1].isupper()]
+    if len(caps) < 2:
+        return ""
+    return "".join(w[0] for w in caps).upper()

@@ -1,0 +1,402 @@
+"""Relations and positions from templated sentences: cue words + slot order + entity types.
+
+Each rule is a regex over a templated sentence (see kg.extract.context) written with slots
+({CO} a company, {PLAT} a platform, {PER} a person, {ORGLIST} a coordination of organisations,
+{cue:acquire_verbs} a cue list of the language...). The rules encode the syntax of the news
+sentences they read: apposition ("X, il marketplace del gruppo Y"), agent phrases ("acquisizione
+da parte di X"), coordination ("tra X e Y"), relative clauses ("X, la holding che controlla Y").
+The cue words come from kg.lang, so one rule serves Italian and English where the word order
+agrees; rules whose order is language-specific simply never match in the other language.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from kg.extract.context import Ctx, Template, compile_rule
+from kg.extract.names import name_key
+from kg.facts import Position, Relation
+
+EXTRACTOR = "kg.extract.rules"
+
+SUBJ = {
+    "operates": {"Company"}, "subsidiaryOf": {"Company", "Platform", "Organization"},
+    "sellsOn": {"Company"}, "acquires": {"Company", "Organization"},
+    "investsIn": {"Company", "Organization", "Person"}, "mergesWith": {"Company"},
+    "partnersWith": {"Company", "Organization"}, "competesWith": {"Company", "Platform"},
+    "targetsMarket": {"Company", "Platform"}, "headquarteredIn": {"Company", "Organization"},
+    "worksFor": {"Person"},
+}
+OBJ = {
+    "operates": {"Platform"}, "subsidiaryOf": {"Company", "Organization"},
+    "sellsOn": {"Platform"}, "acquires": {"Company", "Platform"},
+    "investsIn": {"Company", "Platform", "Market"}, "mergesWith": {"Company"},
+    "partnersWith": {"Company", "Organization"}, "competesWith": {"Company", "Platform"},
+    "targetsMarket": {"Market", "Place"}, "headquarteredIn": {"Place"},
+    "worksFor": {"Company", "Organization", "Platform"},
+}
+
+
+def add_relation(ctx: Ctx, tpl: Template | int, pred: str, a: int, b: int, conf: float,
+                 rule: str, status: str | None = None) -> Relation | None:
+    """Add subject a --pred--> object b (mention indices) when the types fit."""
+    ms = ctx.mentions
+    if a == b or a is None or b is None:
+        return None
+    ma, mb = ms[a], ms[b]
+    if ma.kind not in SUBJ[pred] or mb.kind not in OBJ[pred]:
+        return None
+    if ma.ref and ma.ref == mb.id or mb.ref and mb.ref == ma.id:
+        return None
+    if ma.ref and mb.ref and ma.ref == mb.ref:
+        return None
+    if name_key(ma.text) == name_key(mb.text):
+        return None
+    if ma.is_description or mb.is_description:
+        conf *= 0.9
+    sent = tpl if isinstance(tpl, int) else tpl.sent
+    rel = Relation(ma.id, pred, mb.id, ctx.evidence(sent, conf, f"{EXTRACTOR}.{rule}"), status)
+    ctx.facts.relations.append(rel)
+    return rel
+
+
+def salient_company(ctx: Ctx, exclude: set[int] = frozenset()) -> int | None:
+    """Index of the first mention of the company the article names most (ties: earliest)."""
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    for i, m in enumerate(ctx.mentions):
+        if m.kind != "Company" or m.is_description or i in exclude:
+            continue
+        k = name_key(m.text)
+        counts[k] += 1
+        first.setdefault(k, i)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k]))
+    return first[best] if counts[best] >= 2 else None
+
+
+def _status(ctx: Ctx, text: str, keys=("pending_markers",)) -> str | None:
+    low = text.lower()
+    for w in ctx.data.pending_markers:
+        if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low):
+            return "agreed, pending"
+    return None
+
+
+def _attempt(ctx: Ctx, text: str) -> bool:
+    low = text.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low)
+               for w in ctx.data.attempt_words)
+
+
+# ------------------------------------------------------------------------------ rules
+
+def _rules():
+    """(name, predicate or handler key, pattern, confidence)."""
+    return [
+        # ---- operates
+        ("own_platform", "operates",
+         r"(?P<a>{CO})[^«.;]*?\b{cue:possessive}\s+{PLATN}\s+(?P<b>{PLATLIST})", 0.85),
+        ("platform_list", "operates",
+         r"(?P<a>{CO})[^«.;]{0,80}?\b{PLATN}\s+(?P<b>{PLATLIST})", 0.6),
+        ("platform_apposition", "operates",
+         r"(?P<b>{PLAT})\s*,\s*{DET}?{PLATN}\b[^«;.]{0,40}?{OF}(?P<a>{CO})", 0.8),
+        ("platform_of", "operates",
+         r"{DET}?{PLATN}\s+{OF}(?P<a>{CO})\s*,\s*(?P<b>{PLAT})", 0.75),
+        ("operate_verb", "operates",
+         r"(?P<a>{CO})\s*(?:,[^«]{0,60}?,\s*)?(?:{cue:operate_verbs})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         0.75),
+        ("possessive_platform", "operates",
+         r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?(?P<b>{PLAT})", 0.6),
+        # ---- subsidiaryOf
+        ("controlled_by", "subsidiaryOf",
+         r"(?P<a>{ORG})\s*(?:,\s*(?:{DET})?[^«;]{0,60}?|\s+(?:\w+\s+){0,2}?)(?:{cue:controlled_by})\s+{DET}?(?P<b>{ORGLIST})",
+         0.8),
+        ("unit_of_apposition", "subsidiaryOf",
+         r"{DET}?{cue:unit_nouns}(?:\s+[\w-]+)?\s+{OF}(?P<b>{CO})\s*,\s*(?P<a>{ORG})", 0.75),
+        ("apposition_of", "subsidiaryOf",
+         r"(?P<a>{CO})\s*,\s*{DET}?(?:{COMPN}|{cue:unit_nouns})(?:\s+[\w-]+)?\s+{OF}(?P<b>{CO})(?!\s*{OF})",
+         0.6),
+        ("possessive_unit", "subsidiaryOf",
+         r"(?P<b>{CO})'s\s+(?:[\w-]+\s+)?{cue:unit_nouns}\s*,?\s*(?P<a>{ORG})", 0.7),
+        ("controls", "controls",
+         r"(?P<b>{CO})\s*,\s*{DET}?[\w-]+\s+{cue:controls}\s+{DET}?(?:(?:{PLATN}|{COMPN})\s+)?(?P<a>{ORG})",
+         0.75),
+        ("bracket_parent", "subsidiaryOf", r"(?P<a>{CO})\s*\(\s*(?P<b>{CO})\s*\)", 0.55),
+        # ---- acquires
+        ("acquire_verb", "acquires",
+         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w-]+\s+){0,3}?(?P<b>{ORG})",
+         0.8),
+        ("acquire_noun", "acquires",
+         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;]{0,40}?\s)?{OF}(?P<b>{ORG})",
+         0.75),
+        ("acquisition_by", "acquires",
+         r"{cue:acquire_nouns}\s+(?:[^«.;]{0,30}?\s)?{cue:by_agent}\s*(?P<a>{CO})(?P<mid>[^«.;]{0,30}?)(?P<b>{CO})",
+         0.55),
+        ("acquisition_of_by", "acquires",
+         r"{cue:acquire_nouns}\s+{OF}(?P<b>{ORG})\s+{cue:by_agent}\s*(?P<a>{CO})", 0.8),
+        ("acquired_by", "acquires",
+         r"(?P<b>{ORG})[^«.;]{0,30}?\b{cue:passive_acquired}\s+(?P<a>{CO})", 0.75),
+        ("possessive_acquisition", "acquires",
+         r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:acquire_nouns}\s+of\s+(?P<b>{ORG})", 0.75),
+        # ---- mergesWith
+        ("merger_between", "mergesWith",
+         r"{cue:merge_nouns}\s+(?:{cue:between})\s+{DET}?(?P<a>{CO})\s*(?:,|\s+(?:e|ed|and|con|with)\s+){DET}?(?P<b>{CO})",
+         0.85),
+        ("merger_with", "mergesWith",
+         r"(?P<a>{CO})[^«.;]{0,50}?\b{cue:merge_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.7),
+        ("merger_names", "mergesWith",
+         r"{cue:merge_nouns}\s+(?P<a>{CO})\s*[-–/]\s*(?P<b>{CO})", 0.75),
+        ("merge_verb", "mergesWith",
+         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})[^«.;]{0,30}?\b{cue:merge_verbs}", 0.75),
+        ("merge_verb_with", "mergesWith",
+         r"(?P<a>{CO})[^«.;]{0,30}?\b{cue:merge_verbs}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.75),
+        # ---- partnersWith
+        ("jv_of", "partnersWith",
+         r"{cue:partner_nouns}[^«.;]{0,40}?(?:{cue:controlled_by}|{cue:between})\s+{DET}?(?P<a>{CO})\s+(?:e|ed|and)\s+{DET}?(?P<b>{CO})",
+         0.75),
+        ("partner_with", "partnersWith",
+         r"(?:(?P<a>{CO})[^«.;]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})",
+         0.7),
+        ("sign_agreement", "partnersWith",
+         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})\s+(?:{cue:sign_verbs})\s+[^«.;]{0,30}?{cue:agreement_nouns}",
+         0.75),
+        # ---- competesWith
+        ("rival_of", "competesWith",
+         r"(?P<a>{CO})\s*,?\s*{DET}?(?:[\w-]+\s+)?{cue:rival_nouns}\s+(?:{OF}|to\s+)?{DET}?(?P<b>{ORGLIST})",
+         0.6),
+        ("possessive_rival", "competesWith",
+         r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:rival_nouns}\s*,?\s*(?P<b>{ORGLIST})", 0.65),
+        ("compete_with", "competesWith",
+         r"(?P<a>{CO})[^«.;]{0,20}?\b{cue:compete_verbs}\s+(?:{cue:with}|against|con)?\s*{DET}?(?P<b>{ORGLIST})",
+         0.65),
+        # ---- sellsOn
+        ("store_on", "sellsOn",
+         r"(?P<a>{CO})[^«.;]{0,60}?\b{cue:store_nouns}\s+(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         0.7),
+        ("sell_on", "sellsOn",
+         r"(?P<a>{ORGLIST})[^«.;]{0,10}?\b{cue:sell_verbs}\s+(?:[^«.;]{0,40}?\s)?(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         0.65),
+        # ---- investsIn
+        ("shareholder_of", "investsIn",
+         r"(?P<a>{ORG})\s*,\s*{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})", 0.8),
+        ("is_shareholder", "investsIn",
+         r"(?P<a>{ORG})\s+(?:è|is|was|remains|resta|rimane)\s+{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})",
+         0.8),
+        # ---- headquarteredIn
+        ("based_in", "headquarteredIn",
+         r"(?P<a>{COO})(?:[^«.;]{0,60}?)\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
+        ("loc_based", "headquarteredIn",
+         r"(?P<b>{LOC})-based\s+(?:[\w-]+\s+){0,3}?(?P<a>{COO})", 0.75),
+        ("loc_based_app", "headquarteredIn",
+         r"(?P<a>{COO})\s*,\s*{DET}?(?P<b>{LOC})-based", 0.75),
+        # ---- targetsMarket
+        ("target_market", "targetsMarket",
+         r"(?P<a>{CO})[^«.;]{0,40}?\b{cue:target_verbs}\s+{DET}?(?P<b>{MKT})", 0.6),
+    ]
+
+
+_COMPILED: dict[str, list] = {}
+
+
+def _compiled(ctx: Ctx, slots: dict[str, str]):
+    if ctx.lang not in _COMPILED:
+        _COMPILED[ctx.lang] = [(n, p, compile_rule(rx, slots, ctx.data), c)
+                               for n, p, rx, c in _rules()]
+    return _COMPILED[ctx.lang]
+
+
+def relations(ctx: Ctx, slots: dict[str, str]) -> None:
+    """Apply every relation rule to every sentence."""
+    for tpl in ctx.templates():
+        for name, pred, rx, conf in _compiled(ctx, slots):
+            for x in rx.finditer(tpl.text):
+                _apply(ctx, tpl, name, pred, x, conf)
+
+
+def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: float) -> None:
+    gd = x.groupdict()
+    mid = gd.get("mid") or ""
+    a_ids = ctx.slots(gd["a"]) if gd.get("a") else []
+    b_ids = ctx.slots(gd["b"]) if gd.get("b") else []
+    ms = ctx.mentions
+    if pred == "acquires":
+        if _attempt(ctx, tpl.text[:x.end()]) or "«" in mid:
+            return
+        status = _status(ctx, tpl.text)
+        for a in a_ids:
+            for b in b_ids:
+                add_relation(ctx, tpl, "acquires", a, b, conf, name, status)
+        return
+    if pred == "controls":
+        for a in a_ids:
+            for b in b_ids:
+                p = "operates" if ms[a].kind == "Platform" else "subsidiaryOf"
+                if p == "operates":
+                    add_relation(ctx, tpl, p, b, a, conf, name)
+                else:
+                    add_relation(ctx, tpl, p, a, b, conf, name)
+        return
+    if pred == "partnersWith" and not a_ids:
+        s = salient_company(ctx, exclude=set(b_ids))
+        if s is None:
+            return
+        a_ids, conf = [s], conf * 0.75
+    if pred == "bracket" or name == "bracket_parent":
+        a, b = a_ids[0], b_ids[0]
+        wa = set(name_key(ms[a].text).split("-"))
+        wb = set(name_key(ms[b].text).split("-"))
+        conf = 0.7 if wa & wb else conf
+    if pred == "mergesWith":
+        status = "agreed, pending" if _status(ctx, tpl.text) else None
+    else:
+        status = None
+    for a in a_ids:
+        for b in b_ids:
+            add_relation(ctx, tpl, pred, a, b, conf, name, status)
+
+
+# --------------------------------------------------------------------------- sellsOn lists
+
+def hosted_sellers(ctx: Ctx, slots: dict[str, str]) -> None:
+    """"piattaforme X e Y (che ospitano ... A, B e C)": every seller on every platform."""
+    rx = compile_rule(r"(?P<b>{PLATLIST})\s*\(?\s*(?:che\s+|which\s+|that\s+)?{cue:host_verbs}\b",
+                      slots, ctx.data)
+    for tpl in ctx.templates():
+        for x in rx.finditer(tpl.text):
+            rest = tpl.text[x.end():]
+            close = rest.find(")") if "(" in tpl.text[x.start():x.end() + 1] or \
+                tpl.text[:x.start()].count("(") > tpl.text[:x.start()].count(")") else -1
+            scope = rest[:close] if close >= 0 else rest.split(";")[0]
+            sellers = [i for i in ctx.slots(scope) if ctx.mentions[i].kind == "Company"]
+            for b in ctx.slots(x.group("b")):
+                for a in sellers:
+                    add_relation(ctx, tpl, "sellsOn", a, b, 0.7, "hosted_sellers")
+
+
+# ---------------------------------------------------------------------------- positions
+
+def _add_position(ctx: Ctx, tpl: Template, per: int, role: str, org: int | None,
+                  conf: float, rule: str, status: str | None = None,
+                  region: int | None = None) -> None:
+    ms = ctx.mentions
+    if ms[per].kind != "Person":
+        return
+    if org is not None and ms[org].kind not in ("Company", "Organization", "Platform"):
+        org = None
+    role = re.sub(r"\s+", " ", role.strip())
+    ev = ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.{rule}")
+    ctx.facts.positions.append(Position(
+        holder=ms[per].id, role_title=role, evidence=ev,
+        organization=ms[org].id if org is not None else None,
+        region=ms[region].id if region is not None else None, status=status))
+    if org is not None:
+        add_relation(ctx, tpl, "worksFor", per, org, conf, rule, status)
+
+
+def _role_text(ctx: Ctx, tpl: Template, x: re.Match, group: str = "role") -> str:
+    s, e = tpl.span(*x.span(group))
+    return ctx.text[s:e]
+
+
+def _position_rules():
+    return [
+        # "X, presidente di Y" / "Edward Lampert, the chairman of Kmart"
+        ("per_role_of", r"(?P<per>{PER})(?:\s+[\w']+)?\s*,\s*(?:{CUR})?{DET}?(?:{CUR})?(?P<role>{ROLE})\s+(?:{OF}|at\s+|{cue:at_preps}\s+)(?P<org>{ORG})(?:\s+(?:{cue:region_preps})\s+{DET}?(?P<region>{LOC}))?", 0.85),
+        # "l'amministratore delegato Giovanni Perissinotto", "the chairman of X, Mario Rossi"
+        ("role_per", r"(?P<pre>(?:{cue:possessive})\s+)?(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s*,?\s*(?P<per>{PER})", 0.75),
+        # "Sears CEO Alan Lacy", "Kmart's chairman Edward Lampert"
+        ("org_role_per", r"(?P<org>{ORG})(?:'s)?\s+(?P<role>{ROLE})\s*,?\s*(?P<per>{PER})", 0.75),
+        # "L'Antitrust, presieduta da Antonio Catricalà"
+        ("role_verb", r"(?P<org>{ORG})\s*,?\s*(?P<verb>{ROLEVERB})\s+(?P<per>{PER})", 0.8),
+        # "Il presidente ad interim è ora Caltagirone"
+        ("role_is_per", r"(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s+(?:{cue:copula})\s+(?:\w+\s+)?(?P<per>{PER})", 0.65),
+        # "X si è dimesso dalla carica di presidente delle Y" -> former
+        ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
+        # "X, the chairman of Kmart, will become the chairman of the new company" -> announced
+        ("will_become", r"(?P<per>{PER})\s*(?:,[^«]{0,60}?«[^»]+»[^«]{0,10}?,|,[^«,]{0,60},)?\s*(?P<fut>{FUTURE})\s+{DET}?(?:(?:new|nuovo|nuova)\s+)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
+        # "X è/is the new CEO of Y"
+        ("per_is_role", r"(?P<per>{PER})\s+(?:{cue:copula})\s+{DET}?(?:(?:new|nuovo|nuova|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
+        # "X ... nel consiglio di amministrazione di Y" / "sits on the board of Y"
+        ("on_board", r"(?P<per>{PER})[^«.;]{0,60}?(?:\bnel|\bin|\bon|\bal)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
+    ]
+
+
+def positions(ctx: Ctx, slots: dict[str, str]) -> None:
+    d = ctx.data
+    rules = [(n, compile_rule(p, slots, d), c) for n, p, c in _position_rules()]
+    for tpl in ctx.templates():
+        for name, rx, conf in rules:
+            for x in rx.finditer(tpl.text):
+                gd = x.groupdict()
+                per = ctx.slots(gd["per"])[0]
+                org = ctx.slots(gd["org"])[0] if gd.get("org") else None
+                region = ctx.slots(gd["region"])[0] if gd.get("region") else None
+                status = None
+                if name == "role_verb":
+                    role = d.role_verbs[gd["verb"]]
+                elif name == "on_board":
+                    role = d.board_member_title
+                else:
+                    role = _role_text(ctx, tpl, x)
+                if name == "resigned":
+                    status = "former"
+                elif name == "will_become":
+                    status = "announced"
+                if org is None and name == "role_per" and gd.get("pre"):
+                    before = [i for i in ctx.slots(tpl.text[:x.start()])
+                              if ctx.mentions[i].kind in ("Company", "Organization")]
+                    org = before[-1] if before else None
+                if org is None and name in ("role_per", "role_is_per"):
+                    org = _board_org(ctx, tpl)
+                if org is None and name == "role_is_per":
+                    org = salient_company(ctx)
+                    conf = 0.5
+                _add_position(ctx, tpl, per, role, org, conf, name, status, region)
+        _board_list(ctx, tpl, slots)
+
+
+def _board_org(ctx: Ctx, tpl: Template) -> int | None:
+    """The organisation whose board the sentence names ("il cda di Generali")."""
+    rx = compile_rule(r"{BOARD}\s+{OF}(?P<org>{ORG})", build_slots_cache(ctx), ctx.data)
+    x = rx.search(tpl.text)
+    return ctx.slots(x.group("org"))[0] if x else None
+
+
+def _board_list(ctx: Ctx, tpl: Template, slots) -> None:
+    """"consiglio di amministrazione ... dei suoi membri: A, B e C (X), D (Y)": board members."""
+    d = ctx.data
+    rx = compile_rule(r"{BOARD}\b[^:;]{0,80}?{cue:board_member_nouns}\s*:\s*(?P<list>.+)$",
+                      slots, d)
+    x = rx.search(tpl.text)
+    if not x:
+        return
+    org = _board_org(ctx, tpl)
+    conf = 0.7
+    if org is None:
+        org = salient_company(ctx)
+        conf = 0.55
+    lst = x.group("list")
+    # persons outside brackets only: bracketed names are their affiliations
+    depth, plain = 0, []
+    for ch in lst:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            plain.append(ch)
+    for i in ctx.slots("".join(plain)):
+        if ctx.mentions[i].kind == "Person":
+            _add_position(ctx, tpl, i, d.board_member_title, org, conf, "board_list")
+
+
+_SLOTS_CACHE: dict[str, dict] = {}
+
+
+def build_slots_cache(ctx: Ctx) -> dict[str, str]:
+    from kg.extract.context import build_slots
+    if ctx.lang not in _SLOTS_CACHE:
+        _SLOTS_CACHE[ctx.lang] = build_slots(ctx.data)
+    return _SLOTS_CACHE[ctx.lang]
