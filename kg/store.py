@@ -343,6 +343,11 @@ class OxigraphStore(Store):
         g = ox.NamedNode(graph_iri) if graph_iri is not None else None
         return self._store.quads_for_pattern(None, None, None, g)
 
+    def article_graphs(self) -> list[str]:
+        # the graph index, not a scan of every quad (kg only DROPs graphs, never CLEARs)
+        return sorted(g.value for g in self._store.named_graphs()
+                      if isinstance(g, ox.NamedNode) and g.value.startswith(ARTICLE_NS))
+
     def close(self) -> None:
         store = getattr(self, "_store", None)
         if store is not None:

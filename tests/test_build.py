@@ -178,18 +178,22 @@ def test_missing_pipeline_rejects_only_that_language(news_dir, store, fake_stage
 @pytest.mark.model
 def test_seed_end_to_end_with_real_pipeline(tmp_path):
     """`build seeds/` with the real NLP, extraction, resolution and RDF stages: the seed is
-    stored, its Turtle export parses, SHACL passes, and the gold's anchor facts are there."""
+    stored once, its Turtle export parses, SHACL passes, a rebuild is a no-op, and what the
+    gold annotation of the seed names is in the graph (extraction quality is measured by
+    `kg evaluate`; this checks the road, with the gold as a floor)."""
     pytest.importorskip("kg.resolve")
     extract = pytest.importorskip("kg.extract")
     if not hasattr(extract, "extract"):
         pytest.skip("kg.extract.extract not there yet")
+    import json
+
     from rdflib import Graph
 
     from kg.query import run_query
     from kg.store import OxigraphStore
     from kg.validate import validate_store
 
-    from conftest import SEEDS
+    from conftest import DEV_EVAL, SEEDS
 
     with OxigraphStore(tmp_path / "s") as s:
         report = build([SEEDS], s, progress=False)
@@ -198,10 +202,14 @@ def test_seed_end_to_end_with_real_pipeline(tmp_path):
         assert len(Graph().parse(data=s.dump("turtle").decode("utf-8"), format="turtle")) > 50
         v = validate_store(s)
         assert v.conforms, v.violations[:5]
-        # gold (00_it_alibaba_tmall_seed.json): Alibaba is a Company, Tmall a Platform or Company
-        labels = {r[0]: r[1] for r in run_query(s, """SELECT ?l (SAMPLE(?t) AS ?type) WHERE {
-            ?e a ?t ; rdfs:label|skos:altLabel ?l } GROUP BY ?l""").rows}
-        assert labels.get("Alibaba", "").endswith("Company")
-        assert labels.get("Tmall", "").rsplit("#", 1)[-1] in ("Platform", "Company")
+        # gold: "200 miliardi di yuan" investment -> 200000000000 CNY
+        amounts = run_query(s, "SELECT ?v ?c WHERE { ?m a biz:MonetaryAmount ; biz:value ?v ; biz:currency ?c }").rows
+        assert (200000000000, "CNY") in amounts
+        gold_file = DEV_EVAL / "gold" / "00_it_alibaba_tmall_seed.json"
+        if gold_file.exists():
+            names = {e["name"] for e in json.loads(gold_file.read_text(encoding="utf-8"))["entities"]}
+            labels = {r[0] for r in run_query(s, """SELECT DISTINCT ?l WHERE { GRAPH ?g {
+                ?e rdfs:label|skos:altLabel ?l } FILTER(STRSTARTS(STR(?g), "https://w3id.org/kg/article/")) }""").rows}
+            assert len(names & labels) >= len(names) / 2, sorted(names - labels)
         again = build([SEEDS], s, progress=False)
-        assert again.unchanged == ["00_it_alibaba_tmall_seed"]
+        assert again.unchanged == ["00_it_alibaba_tmall_seed"] and again.added == again.replaced == []
