@@ -33,6 +33,14 @@ class KgGroup(click.Group):
             raise click.ClickException(f"{e.format_message()} (see '{name} --help')") from None
         except KgError as e:
             raise click.ClickException(str(e)) from None
+        except BrokenPipeError:
+            # `kg ... | head`: the reader went away; stop quietly, like other Unix tools
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+            sys.exit(141)
         except OSError as e:
             where = f": {e.filename}" if getattr(e, "filename", None) else ""
             raise click.ClickException(f"{e.strerror or e}{where}") from None

@@ -290,3 +290,15 @@ def test_commands_against_a_sparql_endpoint(cli, news_dir, sparql_endpoint):
     g = Graph().parse(data=cli("export", "--store", sparql_endpoint).stdout, format="turtle")
     assert len(g) > 0
     one_error_line(cli("query", "SELECT WHERE", "--store", sparql_endpoint), "malformed SPARQL")
+
+
+def test_broken_pipe_is_quiet(cli, built, monkeypatch):
+    """`kg export | head`: a closed pipe ends the command without an error message."""
+    import sys
+
+    def closed(*a, **k):
+        raise BrokenPipeError
+
+    monkeypatch.setattr("kg.cli._echo_out", closed)
+    r = cli("articles")
+    assert r.exit_code == 141 and "Error" not in r.output and "Traceback" not in r.output
