@@ -219,15 +219,18 @@ def parse_html(html: str, id: str, source: str | None = None) -> Article:
     if root is not None:
         for node in root.css(_HTML_DROP):
             node.decompose()
-        for node in root.css(_HTML_BLOCKS):
-            if len(node.css(_HTML_BLOCKS)) > 1:
-                continue  # not a leaf: its inner blocks are taken one by one
-            s = _squash(node.text(deep=True, separator=""))
-            if s and s != title:
-                blocks.append(s)
+        for selector in (_HTML_BLOCKS, _HTML_BLOCKS + ", div, section"):
+            for node in root.css(selector):
+                if len(node.css(selector)) > 1:
+                    continue  # not a leaf: its inner blocks are taken one by one
+                s = _squash(node.text(deep=True, separator=""))
+                if s and s != title:
+                    blocks.append(s)
+            if blocks:
+                break  # pages without <p> fall back to the innermost <div>s
         if not blocks:
-            raw = root.text(deep=True, separator="\n")
-            blocks = [b for b in (_squash(x) for x in raw.split("\n")) if b and b != title]
+            s = _squash(root.text(deep=True, separator=""))
+            blocks = [s] if s and s != title else []
     body = "\n\n".join(blocks)
     text = f"{title}\n\n{body}" if title and body else (body or "")
     return Article(id=id, text=text, title=title if body else None, lang=lang, date=date,

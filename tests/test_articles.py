@@ -177,3 +177,10 @@ def test_article_hash_is_content_hash():
     a = Article(id="x", text="Same text")
     assert a.hash == Article(id="y", text="Same text", title="t").hash
     assert a.hash != Article(id="x", text="Other text").hash
+
+
+def test_html_without_paragraphs_uses_innermost_divs():
+    a = parse_html("<html><body><div><div>Acme <b>buys</b> Beta.</div><div>Second block.</div></div>"
+                   "<nav>menu</nav></body></html>", id="d")
+    assert a.text == "Acme buys Beta.\n\nSecond block."
+    assert a.title is None

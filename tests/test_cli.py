@@ -294,8 +294,6 @@ def test_commands_against_a_sparql_endpoint(cli, news_dir, sparql_endpoint):
 
 def test_broken_pipe_is_quiet(cli, built, monkeypatch):
     """`kg export | head`: a closed pipe ends the command without an error message."""
-    import sys
-
     def closed(*a, **k):
         raise BrokenPipeError
 
