@@ -73,10 +73,16 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
     uf = _UF(len(ms))
     named = [i for i, m in enumerate(ms) if not m.ref]
 
+    # a name introduced as new ("the new company, to be called X") is not an older firm
+    # whose name it shares up to a suffix: it merges only with its exact spelling
+    new_words = _new_words(article)
+    introduced = {idx[m.ref] for m in ms if m.ref in idx and m.is_description
+                  and m.text.lower().split()[0] in new_words}
     # 1. same merge key within a type group
     by_key: dict[tuple, int] = {}
     for i in named:
-        k = (_group(ms[i].kind), _merge_key(ms[i].text))
+        mk = clean(ms[i].text).lower() if i in introduced else _merge_key(ms[i].text)
+        k = (_group(ms[i].kind), mk)
         if k in by_key:
             uf.union(by_key[k], i)
         else:
@@ -143,13 +149,28 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
     return Resolved(facts=out, entities=entities, entity_of=entity_of)
 
 
+def _new_words(article) -> set[str]:
+    from kg import lang as langdata
+
+    try:
+        return {w.split()[0] for w in langdata.get(getattr(article, "lang", None) or "").new_words}
+    except ValueError:
+        return set()
+
+
 def _dedupe_relations(facts: ArticleFacts, ent: dict[str, str]) -> list:
+    """One relation per (predicate, subject entity, object entity), the most confident;
+    an operator does not also "sell on" its own platform."""
     from kg.facts import SYMMETRIC_PREDICATES
 
+    operated = {(ent.get(r.subject), ent.get(r.object)) for r in facts.relations
+                if r.predicate == "operates"}
     best: dict[tuple, object] = {}
     for r in facts.relations:
         s, o = ent.get(r.subject), ent.get(r.object)
         if s is None or o is None or s == o:
+            continue
+        if r.predicate == "sellsOn" and (s, o) in operated:
             continue
         k = (r.predicate,) + (tuple(sorted((s, o))) if r.predicate in SYMMETRIC_PREDICATES
                               else (s, o))
@@ -159,8 +180,14 @@ def _dedupe_relations(facts: ArticleFacts, ent: dict[str, str]) -> list:
 
 
 def _dedupe_positions(facts: ArticleFacts, ent: dict[str, str]) -> list:
+    """One position per (holder, role, organisation, status); a role without organisation
+    is dropped when the same holder has that role with one."""
+    with_org = {(ent.get(p.holder), p.role_title.lower()) for p in facts.positions
+                if p.organization}
     best: dict[tuple, object] = {}
     for p in facts.positions:
+        if p.organization is None and (ent.get(p.holder), p.role_title.lower()) in with_org:
+            continue
         k = (ent.get(p.holder), p.role_title.lower(), ent.get(p.organization), p.status)
         if k not in best or p.evidence.confidence > best[k].evidence.confidence:
             best[k] = p

@@ -46,6 +46,7 @@ class Ctx:
     sents: list[tuple[int, int]]
     facts: ArticleFacts = field(default_factory=ArticleFacts)
     _templates: dict[int, Template] | None = None
+    _next_id: int = 0
 
     # ------------------------------------------------------------------ mentions
     @property
@@ -54,7 +55,8 @@ class Ctx:
 
     def add_mention(self, start: int, end: int, kind: str, confidence: float = 0.8,
                     ref: str | None = None, is_description: bool = False) -> Mention:
-        m = Mention(id=f"m{len(self.facts.mentions) + 1}", text=self.text[start:end],
+        self._next_id += 1
+        m = Mention(id=f"t{self._next_id}", text=self.text[start:end],
                     start=start, end=end, kind=kind, confidence=confidence, ref=ref,
                     is_description=is_description)
         self.facts.mentions.append(m)
@@ -155,7 +157,7 @@ def build_slots(data: LangData) -> dict[str, str]:
         "MKT": r"«M\d+»",
         "ANY": r"«[CPOHLM]\d+»",
         "DET": rf"(?:(?:{det})(?:\s+|(?<=')))",
-        "OF": rf"(?:(?:{of})(?:\s+|(?<=')))",
+        "OF": rf"(?:(?:{of})(?:\s+|(?<='))(?:(?:{det})(?:\s+|(?<=')))?)",
         "AND": rf"(?:\s*,?\s+(?:{conj})\s+|\s*,\s*)",
         "ORGLIST": rf"{org}(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)(?:(?:{det})(?:\s+|(?<=')))?{org})*",
         "PLATLIST": rf"«P\d+»(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)«P\d+»)*",

@@ -41,8 +41,11 @@ def _trim(ctx: Ctx, start: int, end: int) -> tuple[int, int]:
         low = seg.lower().replace("’", "'")
         for d in dets:
             if d.endswith("'") and low.startswith(d) and len(low) > len(d):
-                start += len(d)
-                changed = True
+                # "l'Antitrust" is an article; "marchio L'Amande" is part of the name
+                sent_start = ctx.sents[ctx.sent_of(start)][0] == start if ctx.sents else True
+                if seg[0].islower() or sent_start:
+                    start += len(d)
+                    changed = True
                 break
             if low.startswith(d + " ") and len(low) > len(d) + 1 and seg[len(d) + 1:][:1].isupper():
                 start += len(d) + 1
@@ -77,7 +80,9 @@ def named_mentions(ctx: Ctx, doc) -> None:
             continue  # a lowercase span is a common noun, not a name
         ctx.add_mention(s, e, kind, confidence=0.85)
     _extend_legal_suffix(ctx)
+    _legal_suffix_names(ctx)
     _partnership_names(ctx)
+    _propagate(ctx)
 
 
 def _extend_legal_suffix(ctx: Ctx) -> None:
@@ -94,6 +99,66 @@ def _extend_legal_suffix(ctx: Ctx) -> None:
             m.end, m.text = end, ctx.text[m.start:end]
 
 
+_LEGAL_NAME = re.compile(
+    r"(?<![\w.])((?:[A-Z][\w'&.-]*\s+){0,3}[A-Z][\w'&.-]*),?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
+    r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|PLC\b|AG\b|N\.V\.|GmbH\b|LLC\b|Group\b|Holding\b|"
+    r"Holdings\b|Corporation\b|Incorporated\b|Limited\b)"
+)
+
+
+def _legal_suffix_names(ctx: Ctx) -> None:
+    """"Xyz Corp.", "Xyz S.p.A.", "Xyz Group": a capitalised name + legal suffix is a company,
+    whatever the NER said of its parts."""
+    for x in _LEGAL_NAME.finditer(ctx.text):
+        s, e = _trim(ctx, x.start(), x.end())
+        if s >= e:
+            continue
+        inside = [m for m in ctx.mentions if m.start < e and m.end > s]
+        if any(m.start < s or m.end > e for m in inside):
+            continue
+        if any(m.kind == "Company" and m.start == s and m.end == e for m in inside):
+            continue
+        for m in inside:
+            ctx.facts.mentions.remove(m)
+        ctx.add_mention(s, e, "Company", confidence=0.8)
+
+
+def _short_forms(text: str) -> set[str]:
+    """Forms a company name is also written in: suffix-free core, partnership head."""
+    from kg.extract.names import core_name
+
+    out = {core_name(text)}
+    if re.search(r",\s*[A-Z].*(?:&|\band\b)", text):
+        out.add(text.split(",")[0].strip())
+    return {o for o in out if o and o != text and len(o) >= 2}
+
+
+def _propagate(ctx: Ctx) -> None:
+    """One name, one reading per article: short forms of companies ("Xyz" of "Xyz Corp.") are
+    companies wherever they occur, and a name the NER tagged once is tagged everywhere it recurs
+    (with the majority type of its tagged occurrences)."""
+    org_kinds = ("Company", "Platform", "Organization")
+    shorts = set()
+    for m in list(ctx.mentions):
+        if m.kind in org_kinds and has_legal_suffix(m.text) or re.search(r",.*&", m.text):
+            shorts |= _short_forms(m.text)
+    for m in ctx.mentions:
+        if m.text in shorts and m.kind in ("Person", "Place"):
+            m.kind = "Company"
+    kinds: dict[str, Counter] = defaultdict(Counter)
+    for m in ctx.mentions:
+        kinds[m.text][m.kind] += 1
+    for sf in shorts:
+        kinds[sf]["Company"] += 100
+    for text, c in kinds.items():
+        if len(text) < 3 or not any(ch.isupper() for ch in text):
+            continue
+        kind = c.most_common(1)[0][0]
+        for x in re.finditer(r"(?<![\w&'’-])" + re.escape(text) + r"(?![\w&-]|['’]\w)", ctx.text):
+            if _free(ctx, x.start(), x.end()):
+                ctx.add_mention(x.start(), x.end(), kind, confidence=0.7)
+
+
 def _partnership_names(ctx: Ctx) -> None:
     """"A, B & Co." is one name even when the NER split it at the comma."""
     rx = re.compile(r"\b[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)+,?\s+(?:&|and)\s+(?:Co\.|Company|"
@@ -102,7 +167,8 @@ def _partnership_names(ctx: Ctx) -> None:
         inside = [m for m in ctx.mentions if m.start < x.end() and m.end > x.start()]
         if not inside or any(m.kind == "Place" for m in inside):
             continue
-        if not any(m.kind in ("Company", "Platform", "Organization") for m in inside):
+        legal = re.search(r"(?:&|and)\s+(?:Co\.|Company)$", x.group(0))
+        if not legal and not any(m.kind in ("Company", "Platform", "Organization") for m in inside):
             continue
         for m in inside:
             ctx.facts.mentions.remove(m)
@@ -162,11 +228,15 @@ def market_mentions(ctx: Ctx) -> None:
             rf"\b({nouns})\s+(?:(?:{geo})\b|(?:{of})\s*(?!(?:{_alt(generic)})\b)[\w-]{{3,}})",
             re.IGNORECASE,
         )
+        dates = set(d.weekdays) | set(d.months)
         for x in rx.finditer(ctx.text):
             s, e = x.start(), x.end()
             tail = ctx.text[x.end(1):e].strip().lower()
-            if tail in generic:
+            last = tail.split()[-1].strip("'") if tail.split() else ""
+            if tail in generic or last in dates or last.isdigit():
                 continue
+            if re.search(rf"\b(?:{of})\s*$", ctx.text[max(0, s - 6):s], re.IGNORECASE):
+                continue  # "quota di mercato", "prezzi di mercato": not a market named as such
             if _free(ctx, s, e):
                 ctx.add_mention(s, e, "Market", confidence=0.7)
 
@@ -176,11 +246,15 @@ def epithet_mentions(ctx: Ctx) -> None:
     for epithet, plain in ctx.data.place_epithets.items():
         rx = re.compile(r"\b" + re.escape(epithet).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE)
         for x in rx.finditer(ctx.text):
-            if not any(c.isupper() for c in x.group(0)) or not _free(ctx, x.start(), x.end()):
+            if not any(c.isupper() for c in x.group(0)):
                 continue
             ref = next((m.id for m in ctx.mentions if m.kind == "Place"
                         and m.text.lower() in plain), None)
-            ctx.add_mention(x.start(), x.end(), "Place", confidence=0.7, ref=ref)
+            same = [m for m in ctx.mentions if m.start == x.start() and m.end == x.end()]
+            if same:
+                same[0].kind, same[0].ref = "Place", ref
+            elif _free(ctx, x.start(), x.end()):
+                ctx.add_mention(x.start(), x.end(), "Place", confidence=0.7, ref=ref)
 
 
 # ---------------------------------------------------------------------------- typing
@@ -198,57 +272,134 @@ def _ends_with_noun(before: str, nouns) -> bool:
     return False
 
 
-def type_orgs(ctx: Ctx) -> None:
-    """Type every ORG mention as Company, Platform or Organization from its context."""
+_ORGK = ("Company", "Platform", "Organization")
+
+
+def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
+    """Cues around one mention: nouns before it or in apposition, a role before it
+    ("presidente di X"), a locative preposition, a bracket after a person."""
     d = ctx.data
-    lower_org = {w.lower() for w in d.organization_nouns}
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for i, m in enumerate(ctx.mentions):
-        if m.kind not in ("Company", "Platform", "Organization") or m.is_description:
-            continue
-        score = Counter({"Company": 0.5})
-        name = m.text.replace("’", "'")
-        low = name.lower()
-        first = low.split()[0] if low.split() else low
-        if low in lower_org or first in lower_org:
+    m = ctx.mentions[i]
+    tpl = ctx.template(ctx.sent_of(m.start))
+    pos = tpl.text.find(f"«{_letter(m.kind)}{i}»")
+    if pos < 0:
+        return
+    before = tpl.text[:pos]
+    raw_before = before
+    # coordinated with an earlier mention: share its cue ("piattaforme X e Y")
+    while True:
+        x = re.search(r"«\w\d+»(?:\s*,\s*|\s+(?:" + _alt(d.coordinators) + r")\s+)$", before)
+        if not x:
+            break
+        before = before[:x.start()]
+    tail = _last_words(before, 7)
+    if _ends_with_noun(tail, d.platform_nouns):
+        score["Platform"] += 2.5
+    elif _ends_with_noun(tail, d.organization_nouns):
+        score["Organization"] += 2
+    elif _ends_with_noun(tail, d.company_nouns):
+        score["Company"] += 2
+    if re.search(r"(?:^|\s)(?:" + _alt(d.role_titles) + r")\s+(?:" + _alt(d.prepositions_of)
+                 + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
+        score["Company"] += 1.5
+    if re.search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
+                 r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
+        score["Place"] += 0.7
+    after = tpl.text[pos:].split("»", 1)[-1]
+    x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
+    if x:
+        head = x.group(1).strip()
+        if _starts_with(head, d.platform_nouns):
+            score["Platform"] += 2.5
+        elif _starts_with(head, d.organization_nouns):
             score["Organization"] += 2
-        if has_legal_suffix(name):
+        elif _starts_with(head, d.company_nouns) or _starts_with(head, d.cues["shareholder_nouns"]):
             score["Company"] += 2
-        if any(low.endswith(t) for t in WEB_TLDS):
-            score["Platform"] += 1
-        tpl = ctx.template(ctx.sent_of(m.start))
-        pos = tpl.text.find(f"«{_letter(m.kind)}{i}»")
-        if pos >= 0:
-            before = tpl.text[:pos]
-            # coordinated with an earlier mention: share its cue ("piattaforme X e Y")
-            while True:
-                x = re.search(r"«\w\d+»(?:\s*,\s*|\s+(?:" + _alt(d.coordinators) + r")\s+)$",
-                              before)
-                if not x:
-                    break
-                before = before[:x.start()]
-            tail = _last_words(before, 4)
-            if _ends_with_noun(tail, d.platform_nouns):
-                score["Platform"] += 2
-            elif _ends_with_noun(tail, d.organization_nouns):
-                score["Organization"] += 2
-            elif _ends_with_noun(tail, d.company_nouns):
-                score["Company"] += 1.5
-            after = tpl.text[pos:].split("»", 1)[-1]
-            x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})",
-                         after)
-            if x:
-                head = x.group(1).strip()
-                if _starts_with(head, d.platform_nouns):
-                    score["Platform"] += 2
-                elif _starts_with(head, d.organization_nouns):
-                    score["Organization"] += 1.5
-                elif _starts_with(head, d.company_nouns):
-                    score["Company"] += 1.5
-        votes[name_key(m.text)] += score
+    # "Name Surname (X)": X is an affiliation
+    if re.search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):
+        score["Company"] += 4
+
+
+def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
+    d = ctx.data
+    name = m.text.replace("’", "'")
+    low = name.lower()
+    words = low.split()
+    lower_org = {w.lower() for w in d.organization_nouns}
+    if low in lower_org or (words and words[0] in lower_org and len(words) > 1):
+        score["Organization"] += 3
+    if has_legal_suffix(name):
+        score["Company"] += 3
+    if any(w in d.cues["org_name_words"] for w in re.split(r"[\s-]+", low)):
+        score["Company"] += 2
+    if any(low.endswith(t) for t in WEB_TLDS):
+        score["Platform"] += 2.5
+    if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or re.search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
+        score["Person"] -= 2  # acronyms and camel case are not people
+        score["Company"] += 0.5
+    if name in person_last:
+        score["Person"] += 2
+
+
+def type_mentions(ctx: Ctx) -> None:
+    """Type every named mention (the NER label is one vote among several).
+
+    A name's type adds up the NER label of each occurrence, what the name itself says (a legal
+    suffix, "Banca", "Fondazione", a web domain, an acronym) and the context of each
+    occurrence; occurrences of one name share the sum, and each keeps a double share of its
+    own context, so "Bolloré (Bolloré)" can be a person and a company."""
+    prior = {"Person": 1.0, "Place": 1.0, "Company": 1.2, "Platform": 1.2, "Organization": 1.2}
+    person_last = set()
     for m in ctx.mentions:
-        if m.kind in ("Company", "Platform", "Organization") and not m.is_description:
-            m.kind = votes[name_key(m.text)].most_common(1)[0][0]
+        if m.kind == "Person" and len(m.text.split()) >= 2:
+            ws = m.text.split()
+            for k in range(1, len(ws)):
+                person_last.add(" ".join(ws[k:]))
+    group: dict[str, Counter] = defaultdict(Counter)
+    local: dict[int, Counter] = {}
+    for i, m in enumerate(ctx.mentions):
+        if m.is_description or m.kind in ("Market",) or m.ref:
+            continue
+        sc = Counter({m.kind: prior.get(m.kind, 1.0) * m.confidence})
+        _name_score(ctx, m, sc, person_last)
+        loc = Counter()
+        _context_score(ctx, i, loc)
+        local[i] = loc
+        group[name_key(m.text)] += sc + loc
+    for i, loc in local.items():
+        m = ctx.mentions[i]
+        total = Counter(group[name_key(m.text)])
+        for k, v in loc.items():
+            total[k] += v
+        m.kind = max(total, key=lambda k: (total[k], k == m.kind))
+    ctx._templates = None
+
+
+def type_orgs(ctx: Ctx) -> None:  # kept name for callers: typing covers all named mentions
+    type_mentions(ctx)
+
+
+def clean_mentions(ctx: Ctx) -> None:
+    """Drop names that are board/role words ("CDA"), strip a leading "CDA di", split a name
+    written twice in a row ("X X" with lost punctuation)."""
+    d = ctx.data
+    board = {b.lower() for b in d.board_nouns}
+    of = _alt(d.prepositions_of)
+    for m in list(ctx.mentions):
+        low = m.text.lower()
+        if low in board:
+            ctx.facts.mentions.remove(m)
+            continue
+        x = re.match(rf"(?:{_alt(board)})\s+(?:{of})\s*", m.text, re.IGNORECASE)
+        if x and x.end() < len(m.text):
+            m.start += x.end()
+            m.text = ctx.text[m.start:m.end]
+        ws = m.text.split()
+        if len(ws) % 2 == 0 and len(ws) >= 2 and ws[:len(ws) // 2] == ws[len(ws) // 2:]:
+            half = m.text.index(ws[len(ws) // 2], len(ws[0]))
+            ctx.facts.mentions.remove(m)
+            ctx.add_mention(m.start, m.start + len(" ".join(ws[:len(ws) // 2])), m.kind, m.confidence)
+            ctx.add_mention(m.start + half, m.end, m.kind, m.confidence)
     ctx._templates = None
 
 
@@ -293,16 +444,16 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
     demonym = r"[a-zà-ú]+(?:ese|esi|ino|ina|ini|ine|ano|ana|ani|ane|ense|ensi)"
     new = _alt(d.new_words)
     rules = [
-        ("loc", rf"{{DET}}(?P<d>(?:{cn})\s+{{OF}}(?P<loc>{{LOC}}))"),
-        ("loc", rf"{{DET}}(?P<d>(?P<loc>{{LOC}})(?:-based|\s+based)\s+(?:{cn}))"),
-        ("sector", rf"{{DET}}(?P<d>(?:{ep})\s+{{OF}}[\w-]+(?:\s+[\w-]+)?)"),
+        ("loc", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{cn})\s+{{OF}}(?P<loc>{{LOC}}))"),
+        ("loc", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<loc>{{LOC}})(?:-based|\s+based)\s+(?:{cn}))"),
+        ("sector", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{ep})\s+{{OF}}[\w-]+)"),
         ("sector", rf"{{DET}}(?P<d>[\w-]+\s+(?:{ep}))\b"),
     ]
     if d.code == "en":
-        rules.append(("geo", rf"{{DET}}(?P<d>(?P<adj>{geo})\s+(?:{cn}))\b"))
+        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<adj>{geo})\s+(?:{cn}))\b"))
         rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
     else:
-        rules.append(("geo", rf"{{DET}}(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))
+        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))
         rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
     compiled = [(kind, compile_rule(p, slots)) for kind, p in rules]
     naming = re.compile(rf"(?:{_alt(d.naming_verbs)})\s+«[CPO](\d+)»")
@@ -364,12 +515,12 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
     def score(kc):
         k, c = kc
         sc = c["n"] - c["same"] + 0.5 * (c["first"] == first) + 0.3 * c["lead"]
-        if c["n"] == c["same"]:
-            sc -= 5
+        if c["same"]:
+            sc -= 50  # named in the description's own sentence: another entity
         if adj and len(adj) >= 5:
             stem = adj.lower()[:4]
             if any(w.lower().startswith(stem) for w in re.split(r"[\s-]+", k)):
-                sc += 10
+                sc += 100
         return sc
 
     best = max(cands.items(), key=score)
@@ -387,3 +538,37 @@ def description_facts(ctx: Ctx, slots: dict[str, str]) -> None:
             if p.kind == "Place" and p.start >= m.start and p.end <= m.end:
                 add_relation(ctx, ctx.sent_of(m.start), "headquarteredIn", i, j, 0.7,
                              "description_place")
+
+
+def regulator_mentions(ctx: Ctx) -> None:
+    """Unnamed public bodies denoted by noun + place adjective: "antitrust americana",
+    "the Chinese government" (singular only: "autorità cinesi" is not one body)."""
+    d = ctx.data
+    nouns = _alt(d.cues["regulator_nouns"])
+    geo = _alt(d.geo_adjectives)
+    if d.code == "en":
+        rx = re.compile(rf"\b(?:{geo})\s+(?:{nouns})\b", re.IGNORECASE)
+    else:
+        rx = re.compile(rf"\b(?:{nouns})\s+(?:{geo})\b", re.IGNORECASE)
+    for x in rx.finditer(ctx.text):
+        if _free(ctx, x.start(), x.end()):
+            ctx.add_mention(x.start(), x.end(), "Organization", confidence=0.6)
+
+
+def org_noun_descriptions(ctx: Ctx) -> None:
+    """A name that is only an organisation noun ("il Garante", "the Regulator") after another
+    organisation was named refers back to it."""
+    lower_org = {w.lower() for w in ctx.data.organization_nouns}
+    seen: Counter = Counter()
+    first: dict[str, str] = {}
+    for m in sorted(ctx.mentions, key=lambda m: m.start):
+        if m.kind != "Organization" or m.is_description:
+            continue
+        low = m.text.lower()
+        k = name_key(m.text)
+        if low in lower_org and seen and k not in seen:
+            best = max(seen, key=lambda kk: seen[kk])
+            m.ref, m.is_description, m.confidence = first[best], True, 0.6
+            continue
+        seen[k] += 1
+        first.setdefault(k, m.id)

@@ -133,7 +133,10 @@ def _rules():
          0.75),
         ("acquisition_by", "acquires",
          r"{cue:acquire_nouns}\s+(?:[^«.;]{0,30}?\s)?{cue:by_agent}\s*(?P<a>{CO})(?P<mid>[^«.;]{0,30}?)(?P<b>{CO})",
-         0.55),
+         0.65),
+        ("acquisition_by_subject", "acquires",
+         r"(?P<b>{CO})\s+(?:rappresenta|è|sarà|is|was|represents)\s+(?P<mid>[^«.;]{0,30}?)\b{cue:acquire_nouns}\b[^«.;]{0,20}?(?:da parte d\w*'?|by)\s*(?P<a>{CO})",
+         0.65),
         ("acquisition_of_by", "acquires",
          r"{cue:acquire_nouns}\s+{OF}(?P<b>{ORG})\s+{cue:by_agent}\s*(?P<a>{CO})", 0.8),
         ("acquired_by", "acquires",
@@ -224,6 +227,8 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
     if pred == "acquires":
         if _attempt(ctx, tpl.text[:x.end()]) or "«" in mid:
             return
+        if name == "acquire_noun" and re.search(r"\bda parte\b|\bby\b", x.group(0)):
+            return  # "un acquisto da parte di X": X is the buyer, not the target
         status = _status(ctx, tpl.text)
         for a in a_ids:
             for b in b_ids:

@@ -132,6 +132,8 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "org_name_words": ("bank", "exchange", "group", "holdings", "holding", "corporation", "company", "airlines", "airways", "motors", "insurance", "capital", "partners", "ventures", "technologies", "technology", "systems", "media", "pharmaceuticals", "energy", "communications", "telecom", "stores", "bancorp", "financial", "industries", "entertainment", "brands", "foods", "labs", "networks", "software", "securities", "investments", "associates", "mobility", "cloud", "stock", "inc", "corp", "ltd", "plc", "llc"),
+        "regulator_nouns": ("antitrust regulator", "antitrust authorities", "regulator", "government", "competition authority", "ministry", "central bank", "commission", "watchdog", "antitrust agency"),
         "possessive": ("its own", "its", "their own", "their"),
         "operate_verbs": ("operates", "runs", "owns", "launched", "launches", "operated",
                           "developed", "created", "controls"),

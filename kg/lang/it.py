@@ -105,7 +105,7 @@ LANG = LangData(
         "grande mela": ("new york",), "città eterna": ("roma",), "ville lumière": ("parigi",),
         "terra di mezzo": ("cina",), "impero di mezzo": ("cina",),
     },
-    epithet_nouns=("colosso", "gigante", "big", "leader", "re", "regina", "numero uno"),
+    epithet_nouns=("colosso", "gigante", "big", "leader"),
     naming_verbs=("chiamata", "chiamato", "denominata", "denominato", "battezzata",
                   "battezzato", "si chiamerà", "sarà chiamata", "sarà chiamato"),
     new_words=("nuova", "nuovo", "neonata", "neonato"),
@@ -150,6 +150,8 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "org_name_words": ("banca", "banco", "borsa", "assicurazioni", "assicurazione", "gruppo", "holding", "cassa", "credito", "editrice", "edizioni", "industrie", "industria", "poste", "ferrovie", "autostrade", "telecom", "petroli", "motors", "finanziaria", "capital", "partners", "investimenti", "fondo", "bank", "group", "exchange", "airlines", "spa", "srl", "associati", "vita", "mobility", "cloud", "stock"),
+        "regulator_nouns": ("antitrust", "governo", "autorità", "authority", "garante", "ministero", "regolatore", "banca centrale", "commissione", "procura", "consob"),
         "possessive": ("propria", "proprio", "proprie", "propri", "sua", "suo", "sue", "suoi",
                        "loro"),
         "operate_verbs": ("gestisce", "gestiscono", "controlla", "possiede", "ha lanciato",
