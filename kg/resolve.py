@@ -21,25 +21,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.extract.names import acronym, clean, core_name, name_key, slug
+from kg.extract.names import acronym, clean, core_name, merge_key as _merge_key, name_key, slug
 from kg.facts import ArticleFacts, Entity, Resolved
 
 _ORGLIKE = {"Company", "Platform", "Organization"}
-# generic business-type words that do not change which firm a name denotes ("Banca X" = "X")
-_GENERIC_LEAD = {"banca", "banco", "bank", "gruppo", "group", "assicurazioni", "compagnia",
-                 "società", "the"}
-
-
 def _group(kind: str) -> str:
     return "org" if kind in _ORGLIKE else kind
-
-
-def _merge_key(text: str) -> str:
-    core = core_name(text)
-    words = core.split()
-    while len(words) > 1 and words[0].lower() in _GENERIC_LEAD:
-        words = words[1:]
-    return slug(" ".join(words))
 
 
 def _partnership_head(text: str) -> str | None:

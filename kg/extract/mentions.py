@@ -16,7 +16,7 @@ import re
 from collections import Counter, defaultdict
 
 from kg.extract.context import Ctx, compile_rule
-from kg.extract.names import has_legal_suffix, name_key
+from kg.extract.names import has_legal_suffix, merge_key, name_key
 from kg.lang.base import WEB_TLDS
 from kg.money import _alt
 
@@ -267,9 +267,18 @@ def _ends_with_noun(before: str, nouns) -> bool:
     """`before` (lowercase, plain apostrophes) ends with one of `nouns`, maybe + adjective."""
     b = re.sub(r"[\s,]+$", "", before)
     for noun in nouns:
-        if re.search(rf"(?:^|[\s'])({re.escape(noun)})(?:\s+[^\s«»]+)?$", b):
+        x = re.search(rf"(?:^|[\s'])({re.escape(noun)})(?:\s+([^\s«»]+))?$", b)
+        if x and not (x.group(2) and (x.group(2) in _FUNCTION_WORDS or x.group(2).endswith("'"))):
             return True
     return False
+
+
+_FUNCTION_WORDS = {
+    "di", "del", "della", "dello", "dei", "degli", "delle", "da", "dal", "dalla", "a", "al",
+    "alla", "in", "nel", "nella", "su", "sul", "sulla", "per", "con", "tra", "fra", "e", "o",
+    "che", "il", "la", "lo", "i", "gli", "le", "un", "una", "of", "the", "a", "an", "to", "in",
+    "on", "at", "by", "for", "with", "from", "and", "or", "that", "which", "its", "their",
+}
 
 
 _ORGK = ("Company", "Platform", "Organization")
@@ -294,10 +303,13 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         before = before[:x.start()]
     tail = _last_words(before, 7)
     if _ends_with_noun(tail, d.platform_nouns):
-        score["Platform"] += 2.5
+        score["Platform"] += 2
     elif _ends_with_noun(tail, d.organization_nouns):
         score["Organization"] += 2
     elif _ends_with_noun(tail, d.company_nouns):
+        score["Company"] += 2
+    if re.search(r"(?:" + _alt(d.company_nouns) + r"|" + _alt(d.cues["plural_company_nouns"])
+                 + r")\b[^«.;]{0,40}?\b(?:" + _alt(d.cues["including"]) + r")\s+[^«]{0,30}$", before):
         score["Company"] += 2
     if re.search(r"(?:^|\s)(?:" + _alt(d.role_titles) + r")\s+(?:" + _alt(d.prepositions_of)
                  + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
@@ -312,9 +324,9 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         if _starts_with(head, d.platform_nouns):
             score["Platform"] += 2.5
         elif _starts_with(head, d.organization_nouns):
-            score["Organization"] += 2
+            score["Organization"] += 2.5
         elif _starts_with(head, d.company_nouns) or _starts_with(head, d.cues["shareholder_nouns"]):
-            score["Company"] += 2
+            score["Company"] += 2.5
     # "Name Surname (X)": X is an affiliation
     if re.search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):
         score["Company"] += 4
@@ -365,10 +377,10 @@ def type_mentions(ctx: Ctx) -> None:
         loc = Counter()
         _context_score(ctx, i, loc)
         local[i] = loc
-        group[name_key(m.text)] += sc + loc
+        group[merge_key(m.text)] += sc + loc
     for i, loc in local.items():
         m = ctx.mentions[i]
-        total = Counter(group[name_key(m.text)])
+        total = Counter(group[merge_key(m.text)])
         for k, v in loc.items():
             total[k] += v
         m.kind = max(total, key=lambda k: (total[k], k == m.kind))
@@ -498,7 +510,7 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
     for m in ctx.mentions:
         if m.kind not in ("Company",) or m.is_description or m.start >= offset:
             continue
-        k = name_key(m.text)
+        k = merge_key(m.text)
         c = cands.setdefault(k, {"id": m.id, "n": 0, "same": 0, "first": m.start, "lead": 0})
         c["n"] += 1
         if ctx.sent_of(m.start) == sent:

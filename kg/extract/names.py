@@ -69,3 +69,16 @@ def acronym(text: str) -> str:
     if len(caps) < 2:
         return ""
     return "".join(w[0] for w in caps).upper()
+
+
+# generic business-type words that do not change which firm a name denotes ("Banca X" = "X")
+GENERIC_LEAD = {"banca", "banco", "bank", "gruppo", "group", "assicurazioni", "compagnia",
+                "società", "the"}
+
+
+def merge_key(text: str) -> str:
+    """Key under which two names denote one firm: no legal suffix, no leading generic word."""
+    words = core_name(text).split()
+    while len(words) > 1 and words[0].lower() in GENERIC_LEAD:
+        words = words[1:]
+    return slug(" ".join(words))

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from kg.extract.context import Ctx, Template, compile_rule
-from kg.extract.names import name_key
+from kg.extract.names import merge_key, name_key
 from kg.facts import Position, Relation
 
 EXTRACTOR = "kg.extract.rules"
@@ -67,7 +67,7 @@ def salient_company(ctx: Ctx, exclude: set[int] = frozenset()) -> int | None:
     for i, m in enumerate(ctx.mentions):
         if m.kind != "Company" or m.is_description or i in exclude:
             continue
-        k = name_key(m.text)
+        k = merge_key(m.text)
         counts[k] += 1
         first.setdefault(k, i)
     if not counts:

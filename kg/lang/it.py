@@ -150,6 +150,8 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "including": ("tra cui", "tra i quali", "tra le quali", "come", "quali", "ad esempio"),
+        "plural_company_nouns": ("marchi", "aziende", "società", "gruppi", "banche", "imprese", "brand", "case", "compagnie", "catene", "editori", "produttori"),
         "org_name_words": ("banca", "banco", "borsa", "assicurazioni", "assicurazione", "gruppo", "holding", "cassa", "credito", "editrice", "edizioni", "industrie", "industria", "poste", "ferrovie", "autostrade", "telecom", "petroli", "motors", "finanziaria", "capital", "partners", "investimenti", "fondo", "bank", "group", "exchange", "airlines", "spa", "srl", "associati", "vita", "mobility", "cloud", "stock"),
         "regulator_nouns": ("antitrust", "governo", "autorità", "authority", "garante", "ministero", "regolatore", "banca centrale", "commissione", "procura", "consob"),
         "possessive": ("propria", "proprio", "proprie", "propri", "sua", "suo", "sue", "suoi",
