@@ -54,7 +54,7 @@ def main():
     \b
     Example:
       kg build seeds/                     # read articles, extract facts, store the graph
-      kg query queries/platforms.rq       # answer a SPARQL query file
+      kg query queries/companies_platforms.rq   # answer a SPARQL query file
       kg export --format turtle -o kg.ttl
 
     The graph lives in a store folder: --store PATH, else $KG_STORE, else ./.kg/store.

@@ -130,3 +130,22 @@ def test_store_stats(seed_store):
     assert s["classes"]["biz:Platform"] == 3
     assert s["predicates"]["biz:sellsOn"] == 6
     assert s["totals"]["entities"] == 15
+
+
+def test_query_file_not_utf8(seed_store, tmp_path):
+    f = tmp_path / "latin.rq"
+    f.write_bytes("# citt\u00e0\nSELECT * WHERE { ?s ?p ?o }".encode("latin-1"))
+    with pytest.raises(QueryError, match="not UTF-8"):
+        run_query(seed_store, str(f))
+
+
+def test_cli_examples_name_real_query_files():
+    """The query files the CLI help shows exist in queries/."""
+    import re
+
+    from kg.cli import main
+    from conftest import ROOT
+
+    text = (main.help or "") + "".join(c.help or "" for c in main.commands.values())
+    named = set(re.findall(r"queries/([\w-]+\.rq)", text))
+    assert named and all((ROOT / "queries" / n).is_file() for n in named), named
