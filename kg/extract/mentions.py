@@ -314,10 +314,24 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     if re.search(r"(?:^|\s)(?:" + _alt(d.role_titles) + r")\s+(?:" + _alt(d.prepositions_of)
                  + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
         score["Company"] += 1.5
+    biz_before = list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
+        d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
+    if re.search(r"(?:^|\s)(?:" + _alt(biz_before) + r")\s+(?:(?:" + _alt(d.prepositions_of)
+                 + r"|" + _alt(d.cues["between"]) + r"|" + _alt(d.cues["with"]) + r"|in)\s*)?"
+                 r"(?:(?:" + _alt(d.determiners) + r")\s*)?$", before) or re.search(
+                 r"(?:^|\s)(?:" + _alt(d.cues["acquire_verbs"]) + r")\s+(?:(?:" + _alt(d.determiners)
+                 + r")\s*)?$", before):
+        score["Company"] += 1.5
+    if re.search(r"(?:^|\s)(?:" + _alt(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
+        score["Place"] += 1.5  # "il gruppo di Hangzhou": a base
     if re.search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
                  r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
         score["Place"] += 0.7
     after = tpl.text[pos:].split("»", 1)[-1]
+    biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
+        d.cues["business_verbs"])
+    if re.match(r"\s*(?:" + _alt(biz_after) + r")\b", after):
+        score["Company"] += 1.5
     x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
     if x:
         head = x.group(1).strip()

@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "business_verbs": ("announced", "announces", "said it", "agreed", "will buy", "to buy", "reported", "posted", "launched", "owns", "operates", "sold", "sells", "acquired", "has agreed", "signed", "invested", "controls", "holds"),
         "including": ("including", "such as", "like", "among them", "notably"),
         "plural_company_nouns": ("companies", "firms", "brands", "groups", "banks", "retailers", "makers", "businesses", "labels", "chains"),
         "org_name_words": ("bank", "exchange", "group", "holdings", "holding", "corporation", "company", "airlines", "airways", "motors", "insurance", "capital", "partners", "ventures", "technologies", "technology", "systems", "media", "pharmaceuticals", "energy", "communications", "telecom", "stores", "bancorp", "financial", "industries", "entertainment", "brands", "foods", "labs", "networks", "software", "securities", "investments", "associates", "mobility", "cloud", "stock", "inc", "corp", "ltd", "plc", "llc"),

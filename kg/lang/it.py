@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "business_verbs": ("sta procedendo", "ha esercitato", "ha annunciato", "annuncia", "ha chiuso", "ha comprato", "ha ceduto", "cede", "controlla", "gestisce", "ha lanciato", "lancia", "si pone come obiettivo", "ha registrato", "ha accolto", "è quotata", "ha aperto", "ha firmato", "ha siglato", "ha investito", "possiede", "detiene"),
         "including": ("tra cui", "tra i quali", "tra le quali", "come", "quali", "ad esempio"),
         "plural_company_nouns": ("marchi", "aziende", "società", "gruppi", "banche", "imprese", "brand", "case", "compagnie", "catene", "editori", "produttori"),
         "org_name_words": ("banca", "banco", "borsa", "assicurazioni", "assicurazione", "gruppo", "holding", "cassa", "credito", "editrice", "edizioni", "industrie", "industria", "poste", "ferrovie", "autostrade", "telecom", "petroli", "motors", "finanziaria", "capital", "partners", "investimenti", "fondo", "bank", "group", "exchange", "airlines", "spa", "srl", "associati", "vita", "mobility", "cloud", "stock"),
