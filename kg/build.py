@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from kg.articles import SUPPORTED_LANGS, Article, Rejection, read_paths
 from kg.config import KgError, extractor_version as current_extractor_version
-from kg.store import Store, StoreError, article_graph_iri
+from kg.store import SOURCE_ID, Store, StoreError, article_graph_iri
 
 
 @dataclass
@@ -168,7 +168,7 @@ def _other_owner(store: Store, a: Article) -> str | None:
     g = article_graph_iri(a.hash)
     if not store.has_graph(g) or g in store.graphs_of(a.id):
         return None
-    rows = store.query(f"SELECT ?sid WHERE {{ GRAPH <{g}> {{ ?a <https://w3id.org/kg/biz#sourceId> ?sid }} }}")
+    rows = store.query(f"SELECT ?sid WHERE {{ GRAPH <{g}> {{ ?a <{SOURCE_ID}> ?sid }} }}")
     ids = [r["sid"].value for r in rows]
     return ids[0] if ids else None
 
