@@ -39,7 +39,9 @@ def extract(doc, article) -> ArticleFacts:
 
     _men.named_mentions(ctx, doc)
     _men.domain_mentions(ctx)
+    _men.extra_names(ctx)
     _men.clean_mentions(ctx)
+    _men.drop_non_entities(ctx)
     ctx.sort_mentions()
     _men.type_mentions(ctx)
     _men.market_mentions(ctx)

@@ -314,7 +314,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     if re.search(r"(?:^|\s)(?:" + _alt(d.role_titles) + r")\s+(?:" + _alt(d.prepositions_of)
                  + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
         score["Company"] += 1.5
-    biz_before = list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
+    biz_before = list(d.cues["controlled_by"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
     if re.search(r"(?:^|\s)(?:" + _alt(biz_before) + r")\s+(?:(?:" + _alt(d.prepositions_of)
                  + r"|" + _alt(d.cues["between"]) + r"|" + _alt(d.cues["with"]) + r"|in)\s*)?"
@@ -363,6 +363,8 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
     if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or re.search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
         score["Person"] -= 2  # acronyms and camel case are not people
         score["Company"] += 0.5
+        if re.search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name) or len(name) >= 3:
+            score["Company"] += 0.7  # places are rarely acronyms of three letters or more
     if name in person_last:
         score["Person"] += 2
 
@@ -392,17 +394,84 @@ def type_mentions(ctx: Ctx) -> None:
         _context_score(ctx, i, loc)
         local[i] = loc
         group[merge_key(m.text)] += sc + loc
+    # coordinated names ("X e Y", "X, Y") are of one type: each lends its type to the other
+    kind_of = {k: max(c, key=c.get) for k, c in group.items() if c}
+    conj = _alt(ctx.data.coordinators)
+    bonus: dict[str, Counter] = defaultdict(Counter)
+    for tpl in ctx.templates():
+        for x in re.finditer(r"«\w(\d+)»(?=(?:\s*,\s*|\s+(?:" + conj + r")\s+)«\w(\d+)»)", tpl.text):
+            a, b = int(x.group(1)), int(x.group(2))
+            if a not in local or b not in local:
+                continue
+            ka, kb = merge_key(ctx.mentions[a].text), merge_key(ctx.mentions[b].text)
+            if ka != kb:
+                bonus[kb][kind_of[ka]] += 1.0
+                bonus[ka][kind_of[kb]] += 1.0
+    for k, c in bonus.items():
+        group[k] += c
     for i, loc in local.items():
         m = ctx.mentions[i]
         total = Counter(group[merge_key(m.text)])
-        for k, v in loc.items():
-            total[k] += v
+        if loc.get("Company", 0) >= 4:  # a bracketed affiliation is a firm here, whatever else
+            total["Company"] += 10
         m.kind = max(total, key=lambda k: (total[k], k == m.kind))
     ctx._templates = None
 
 
 def type_orgs(ctx: Ctx) -> None:  # kept name for callers: typing covers all named mentions
     type_mentions(ctx)
+
+
+def extra_names(ctx: Ctx) -> None:
+    """Names the NER missed where the syntax says there is one: a capitalised name in brackets
+    after a person ("Diego Della Valle (Tod's)"), or right after a company noun ("il marchio
+    di sapone L'Amande"); in languages other than English a trailing "'s" belongs to the name
+    ("Barron's")."""
+    d = ctx.data
+    for m in sorted(ctx.mentions, key=lambda m: m.start):
+        if d.code != "en" and re.match(r"[’']s\b", ctx.text[m.end:m.end + 3]):
+            if _free(ctx, m.end, m.end + 2):
+                m.end += 2
+                m.text = ctx.text[m.start:m.end]
+    for m in [m for m in ctx.mentions if m.kind == "Person"]:
+        x = re.compile(r"\s*\(\s*([A-Z][^()]{0,40}?)\s*\)").match(ctx.text, m.end)
+        if not x or len(x.group(1).split()) > 5:
+            continue
+        s, e = x.start(1), x.end(1)
+        inside = [o for o in ctx.mentions if o.start < e and o.end > s]
+        if inside and all(o.start >= s and o.end <= e for o in inside) and not (
+                len(inside) == 1 and inside[0].start == s and inside[0].end == e):
+            for o in inside:
+                ctx.facts.mentions.remove(o)
+            inside = []
+        if not inside:
+            ctx.add_mention(s, e, "Company", confidence=0.7)
+    cn = _alt(list(d.company_nouns))
+    rx = re.compile(rf"\b(?:{cn})(?:\s+[a-zà-ú'’]+){{0,3}}\s+((?:[A-Z][\w’'&.-]+)(?:\s+[A-Z][\w’'&.-]+)*)")
+    for x in rx.finditer(ctx.text):
+        s, e = x.start(1), x.end(1)
+        if _free(ctx, s, e) and ctx.sents and ctx.sents[ctx.sent_of(s)][0] != s:
+            ctx.add_mention(s, e, "Company", confidence=0.6)
+
+
+def drop_non_entities(ctx: Ctx) -> None:
+    """Events ("... Summit", "Fiera ...") and, in English, a country used as a modifier
+    ("U.S. retailer") are not entities."""
+    d = ctx.data
+    events = {w.lower() for w in d.cues["event_words"]}
+    for m in list(ctx.mentions):
+        words = m.text.lower().split()
+        if not words:
+            continue
+        if (words[0] in events or words[-1] in events) and not has_legal_suffix(m.text):
+            ctx.facts.mentions.remove(m)
+            continue
+        if d.code == "en" and m.kind == "Place":
+            after = ctx.text[m.end:m.end + 30].lower()
+            if re.match(r"\s+(?:[a-z-]+\s+)?(?:" + _alt(d.company_nouns) + r")\b", after) and \
+                    not re.match(r"['’]s\b", ctx.text[m.end:m.end + 2]):
+                ctx.facts.mentions.remove(m)
+    ctx._templates = None
 
 
 def clean_mentions(ctx: Ctx) -> None:

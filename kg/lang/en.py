@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "event_words": ("summit", "conference", "forum", "expo", "fair", "festival", "awards", "award", "show", "games", "cup", "championship", "olympics", "convention"),
         "business_verbs": ("announced", "announces", "said it", "agreed", "will buy", "to buy", "reported", "posted", "launched", "owns", "operates", "sold", "sells", "acquired", "has agreed", "signed", "invested", "controls", "holds"),
         "including": ("including", "such as", "like", "among them", "notably"),
         "plural_company_nouns": ("companies", "firms", "brands", "groups", "banks", "retailers", "makers", "businesses", "labels", "chains"),

@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "event_words": ("summit", "fiera", "forum", "festival", "salone", "expo", "conferenza", "premio", "vertice", "mostra", "convegno", "olimpiadi", "mondiali", "campionato"),
         "business_verbs": ("sta procedendo", "ha esercitato", "ha annunciato", "annuncia", "ha chiuso", "ha comprato", "ha ceduto", "cede", "controlla", "gestisce", "ha lanciato", "lancia", "si pone come obiettivo", "ha registrato", "ha accolto", "è quotata", "ha aperto", "ha firmato", "ha siglato", "ha investito", "possiede", "detiene"),
         "including": ("tra cui", "tra i quali", "tra le quali", "come", "quali", "ad esempio"),
         "plural_company_nouns": ("marchi", "aziende", "società", "gruppi", "banche", "imprese", "brand", "case", "compagnie", "catene", "editori", "produttori"),
