@@ -6,9 +6,9 @@ Mentions merge into one entity when the text gives a reason, never on a substrin
 - names equal after dropping legal/corporate suffixes and generic business-type words
   ("X", "X Group", "X Group Holding", "X S.p.A.", "Banca X"), case and accents;
 - a partnership name and its first name ("A, B & Co." and "A");
-- an acronym and the name it abbreviates, both in the article ("LSE", "London Stock Exchange");
+- an acronym and the name it abbreviates, both in the article ("NYSE", "New York Stock Exchange");
 - a person's surname (or trailing names) and the one full name that ends with it;
-- a description or epithet whose `ref` points to a named mention ("il gruppo di Hangzhou").
+- a description or epithet whose `ref` points to a named mention ("il gruppo di Torino").
 Anything else stays apart: "X Cloud" is not "X", "T Global" is not "T", and a person and a
 company that share a name are two entities.
 
@@ -30,7 +30,7 @@ def _group(kind: str) -> str:
 
 
 def _partnership_head(text: str) -> str | None:
-    """"Sears, Roebuck & Co." -> "sears"."""
+    """"Smith, Jones & Co." -> "smith"."""
     t = clean(text)
     if re.search(r",\s*[A-Z][\w'-]+.*(?:&|\band\b)", t):
         return slug(t.split(",")[0])
@@ -74,7 +74,7 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
             uf.union(by_key[k], i)
         else:
             by_key[k] = i
-    # 2. partnership names ("A, B & Co." ~ "A") and acronyms ("LSE" ~ "London Stock Exchange")
+    # 2. partnership names ("A, B & Co." ~ "A") and acronyms ("NYSE" ~ "New York Stock Exchange")
     org_named = [i for i in named if ms[i].kind in _ORGLIKE]
     for i in org_named:
         head = _partnership_head(ms[i].text)

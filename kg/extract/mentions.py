@@ -6,8 +6,8 @@
   web domain (".com"), an organisation noun inside the name ("Fondazione X"); names that
   share a key vote on one type.
 - Web domains the NER missed ("example.it"), Market phrases ("mercato cinese", "PC market"),
-  place epithets ("vecchio Continente") are added by rule.
-- Descriptions that refer back to a named company ("il gruppo di Hangzhou", "the Indian firm",
+  place epithets ("Bel Paese") are added by rule.
+- Descriptions that refer back to a named company ("il gruppo di Torino", "the Indian firm",
   "il colosso dell'e-commerce") are mentions with `ref` set; see :func:`descriptions`.
 """
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _trim(ctx: Ctx, start: int, end: int) -> tuple[int, int]:
         low = seg.lower().replace("’", "'")
         for d in dets:
             if d.endswith("'") and low.startswith(d) and len(low) > len(d):
-                # "l'Antitrust" is an article; "marchio L'Amande" is part of the name
+                # "l'Autorità" is an article; "marchio L'Erbolario" is part of the name
                 sent_start = ctx.sents[ctx.sent_of(start)][0] == start if ctx.sents else True
                 if seg[0].islower() or sent_start:
                     start += len(d)
@@ -86,7 +86,7 @@ def named_mentions(ctx: Ctx, doc) -> None:
 
 
 def _extend_legal_suffix(ctx: Ctx) -> None:
-    """"Kmart" + " Corp." -> "Kmart Corp.": a legal abbreviation right after a name joins it."""
+    """"Acme" + " Corp." -> "Acme Corp.": a legal abbreviation right after a name joins it."""
     rx = re.compile(r"\s*,?\s*(?:Inc|Corp|Co|Ltd|S\.p\.A|SpA|S\.r\.l|Srl|N\.V|S\.A|plc|PLC|AG|"
                     r"SE|GmbH|LLC|Limited|Corporation)\b\.?")
     for m in ctx.mentions:
@@ -242,7 +242,7 @@ def market_mentions(ctx: Ctx) -> None:
 
 
 def epithet_mentions(ctx: Ctx) -> None:
-    """Place epithets written as names ("vecchio Continente"); `ref` to the plain name if seen."""
+    """Place epithets written as names ("Bel Paese"); `ref` to the plain name if seen."""
     for epithet, plain in ctx.data.place_epithets.items():
         rx = re.compile(r"\b" + re.escape(epithet).replace(r"\ ", r"\s+") + r"\b", re.IGNORECASE)
         for x in rx.finditer(ctx.text):
@@ -323,7 +323,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
                  + r")\s*)?$", before):
         score["Company"] += 1.5
     if re.search(r"(?:^|\s)(?:" + _alt(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
-        score["Place"] += 1.5  # "il gruppo di Hangzhou": a base
+        score["Place"] += 1.5  # "il gruppo di Torino": a base
     if re.search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
                  r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
         score["Place"] += 0.7
@@ -375,7 +375,7 @@ def type_mentions(ctx: Ctx) -> None:
     A name's type adds up the NER label of each occurrence, what the name itself says (a legal
     suffix, "Banca", "Fondazione", a web domain, an acronym) and the context of each
     occurrence; occurrences of one name share the sum, and each keeps a double share of its
-    own context, so "Bolloré (Bolloré)" can be a person and a company."""
+    own context, so "Mario Rossi (Rossi)" can be a person and a company."""
     prior = {"Person": 1.0, "Place": 1.0, "Company": 1.2, "Platform": 1.2, "Organization": 1.2}
     person_last = set()
     for m in ctx.mentions:
@@ -424,9 +424,9 @@ def type_orgs(ctx: Ctx) -> None:  # kept name for callers: typing covers all nam
 
 def extra_names(ctx: Ctx) -> None:
     """Names the NER missed where the syntax says there is one: a capitalised name in brackets
-    after a person ("Diego Della Valle (Tod's)"), or right after a company noun ("il marchio
-    di sapone L'Amande"); in languages other than English a trailing "'s" belongs to the name
-    ("Barron's")."""
+    after a person ("Mario Rossi (Acme)"), or right after a company noun ("il marchio
+    di sapone L'Erbolario"); in languages other than English a trailing "'s" belongs to the name
+    ("Moody's")."""
     d = ctx.data
     for m in sorted(ctx.mentions, key=lambda m: m.start):
         if d.code != "en" and re.match(r"[’']s\b", ctx.text[m.end:m.end + 3]):
@@ -527,7 +527,7 @@ def bracket_affiliations(ctx: Ctx) -> None:
 def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
     """Descriptions that denote a named company, with `ref` to its most salient mention.
 
-    - noun + of + Place: "il gruppo di Hangzhou", "l'azienda di Mountain View"
+    - noun + of + Place: "il gruppo di Torino", "l'azienda di Cupertino"
     - epithet noun + of + sector: "il colosso dell'e-commerce", "the e-commerce giant"
     - noun + place adjective: "la compagnia triestina", "the Indian firm"
     - "the new company ... called X": the description refers to X from then on
@@ -623,7 +623,7 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
 
 
 def description_facts(ctx: Ctx, slots: dict[str, str]) -> None:
-    """A description naming a place states a base: "il gruppo di Hangzhou" -> headquarteredIn."""
+    """A description naming a place states a base: "il gruppo di Torino" -> headquarteredIn."""
     from kg.extract.relations import add_relation
 
     for i, m in enumerate(ctx.mentions):
@@ -651,7 +651,7 @@ def regulator_mentions(ctx: Ctx) -> None:
 
 
 def org_noun_descriptions(ctx: Ctx) -> None:
-    """A name that is only an organisation noun ("il Garante", "the Regulator") after another
+    """A name that is only an organisation noun ("il Regolatore", "the Regulator") after another
     organisation was named refers back to it."""
     lower_org = {w.lower() for w in ctx.data.organization_nouns}
     seen: Counter = Counter()

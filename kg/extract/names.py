@@ -2,9 +2,9 @@
 
 - :func:`core_name` drops legal/corporate suffixes ("X Group Holding" -> "X", "X Corp." -> "X",
   "X, Y & Co." -> "X, Y"), so names that differ only in them compare equal.
-- :func:`slug` makes an ASCII key part ("Crédit Agricole" -> "credit-agricole").
-- :func:`acronym` gives the initials of a multi-word name ("Banca Nazionale del Lavoro" ->
-  "BNL"), to link an acronym to the full name when both occur.
+- :func:`slug` makes an ASCII key part ("Société Générale" -> "societe-generale").
+- :func:`acronym` gives the initials of a multi-word name ("Banca Popolare del Sud" ->
+  "BPS"), to link an acronym to the full name when both occur.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ _FUNCTION = {"di", "del", "della", "dei", "degli", "delle", "de", "la", "le", "i
 
 
 def acronym(text: str) -> str:
-    """Initials of the capitalised words (at least two), e.g. "London Stock Exchange" -> LSE."""
+    """Initials of the capitalised words (at least two), e.g. "New York Stock Exchange" -> NYSE."""
     words = [w for w in re.split(r"[\s\-]+", clean(text)) if w]
     caps = [w for w in words if w.lower() not in _FUNCTION and w[:1].isupper()]
     if len(caps) < 2:

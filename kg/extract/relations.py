@@ -307,19 +307,19 @@ def _role_text(ctx: Ctx, tpl: Template, x: re.Match, group: str = "role") -> str
 
 def _position_rules():
     return [
-        # "X, presidente di Y" / "Edward Lampert, the chairman of Kmart"
+        # "X, presidente di Y" / "John Smith, the chairman of Acme"
         ("per_role_of", r"(?P<per>{PER})(?:\s+[\w']+)?\s*,\s*(?:{CUR})?{DET}?(?:{CUR})?(?P<role>{ROLE})\s+(?:{OF}|at\s+|{cue:at_preps}\s+)(?P<org>{ORG})(?:\s+(?:{cue:region_preps})\s+{DET}?(?P<region>{LOC}))?", 0.85),
-        # "l'amministratore delegato Giovanni Perissinotto", "the chairman of X, Mario Rossi"
+        # "l'amministratore delegato Mario Rossi", "the chairman of X, Mario Rossi"
         ("role_per", r"(?P<pre>(?:{cue:possessive})\s+)?(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s*,?\s*(?P<per>{PER})", 0.75),
-        # "Sears CEO Alan Lacy", "Kmart's chairman Edward Lampert"
+        # "Acme CEO John Smith", "Acme's chairman John Smith"
         ("org_role_per", r"(?P<org>{ORG})(?:'s)?\s+(?P<role>{ROLE})\s*,?\s*(?P<per>{PER})", 0.75),
-        # "L'Antitrust, presieduta da Antonio Catricalà"
+        # "L'Autorità, presieduta da Mario Rossi"
         ("role_verb", r"(?P<org>{ORG})\s*,?\s*(?P<verb>{ROLEVERB})\s+(?P<per>{PER})", 0.8),
-        # "Il presidente ad interim è ora Caltagirone"
+        # "Il presidente ad interim è ora Rossi"
         ("role_is_per", r"(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s+(?:{cue:copula})\s+(?:\w+\s+)?(?P<per>{PER})", 0.65),
         # "X si è dimesso dalla carica di presidente delle Y" -> former
         ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
-        # "X, the chairman of Kmart, will become the chairman of the new company" -> announced
+        # "X, the chairman of Acme, will become the chairman of the new company" -> announced
         ("will_become", r"(?P<per>{PER})\s*(?:,[^«]{0,60}?«[^»]+»[^«]{0,10}?,|,[^«,]{0,60},)?\s*(?P<fut>{FUTURE})\s+{DET}?(?:(?:new|nuovo|nuova)\s+)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "X è/is the new CEO of Y"
         ("per_is_role", r"(?P<per>{PER})\s+(?:{cue:copula})\s+{DET}?(?:(?:new|nuovo|nuova|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
@@ -363,7 +363,7 @@ def positions(ctx: Ctx, slots: dict[str, str]) -> None:
 
 
 def _board_org(ctx: Ctx, tpl: Template) -> int | None:
-    """The organisation whose board the sentence names ("il cda di Generali")."""
+    """The organisation whose board the sentence names ("il cda di Acme")."""
     rx = compile_rule(r"{BOARD}\s+{OF}(?P<org>{ORG})", build_slots_cache(ctx), ctx.data)
     x = rx.search(tpl.text)
     return ctx.slots(x.group("org"))[0] if x else None

@@ -27,7 +27,7 @@ def split_sentences(text: str, lang: str = "it") -> list[tuple[int, int]]:
             before = text[pos:m.start() + 1].split()
             last = before[-1].lower() if before else ""
             if last in abbrevs or re.fullmatch(r"[A-Z]\.", before[-1] if before else ""):
-                # "Kmart Corp. announced" never splits; "Sears, Roebuck & Co.. The" does
+                # "Acme Corp. announced" never splits; "Smith, Jones & Co.. The" does
                 if not text[m.start():m.end()].startswith(".."):
                     continue
         cuts.append((pos, m.end()))

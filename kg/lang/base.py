@@ -34,7 +34,7 @@ LEGAL_SUFFIXES: tuple[str, ...] = (
     "& co", "and co", "gruppo", "&", "international", "sarl", "s.à r.l", "cv", "de cv",
 )
 
-# Top-level domains that make a token look like a web service ("Alibaba.com").
+# Top-level domains that make a token look like a web service ("example.com").
 WEB_TLDS: tuple[str, ...] = (
     ".com", ".it", ".net", ".org", ".io", ".co.uk", ".cn", ".de", ".fr", ".es", ".eu",
     ".co", ".tv", ".app", ".ai", ".in", ".jp", ".uk",
