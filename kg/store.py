@@ -38,6 +38,9 @@ from kg.config import ARTICLE_NS, BIZ, ONTOLOGY_GRAPH, KgError, store_location
 
 SOURCE_ID = BIZ + "sourceId"
 EXTRACTOR_VERSION = BIZ + "extractorVersion"
+# Article metadata kg.rdf writes on the Article node (Article field -> biz: local name);
+# a change in any of them means the stored article is not current.
+ARTICLE_FIELDS = {"title": "title", "lang": "language", "date": "date", "url": "url", "source": "source"}
 RELATION_PREDICATES = (
     "operates", "subsidiaryOf", "sellsOn", "acquires", "investsIn", "mergesWith",
     "partnersWith", "competesWith", "targetsMarket", "headquarteredIn", "worksFor",
@@ -149,11 +152,18 @@ class Store(ABC):
 
     def has_current(self, article, extractor_version: str) -> bool:
         """True when the store holds this article's text (same hash, same id) built by the
-        same extractor version: building it again would change nothing."""
+        same extractor version, with the same metadata (title, language, date, url,
+        source): building it again would change nothing."""
         g = article_graph_iri(article.hash)
-        return bool(self.query(
-            f"ASK {{ GRAPH {_iri(g)} {{ ?a <{SOURCE_ID}> ?sid ; <{EXTRACTOR_VERSION}> ?v . "
-            f"FILTER(STR(?sid) = {_lit(article.id)} && STR(?v) = {_lit(extractor_version)}) }} }}"))
+        conds = [f"?a <{SOURCE_ID}> ?sid ; <{EXTRACTOR_VERSION}> ?v . "
+                 f"FILTER(STR(?sid) = {_lit(article.id)} && STR(?v) = {_lit(extractor_version)})"]
+        for i, (field, value) in enumerate(sorted(ARTICLE_FIELDS.items())):
+            pred, value = BIZ + value, getattr(article, field)
+            if value:
+                conds.append(f"?a <{pred}> ?m{i} . FILTER(STR(?m{i}) = {_lit(str(value))})")
+            else:
+                conds.append(f"FILTER NOT EXISTS {{ ?a <{pred}> ?n{i} }}")
+        return bool(self.query(f"ASK {{ GRAPH {_iri(g)} {{ {' '.join(conds)} }} }}"))
 
     def replace_article(self, article, graph) -> str:
         """Store `graph` (rdflib Graph or triples) as the named graph of `article`, dropping

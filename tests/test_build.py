@@ -213,3 +213,13 @@ def test_seed_end_to_end_with_real_pipeline(tmp_path):
             assert len(names & labels) >= len(names) / 2, sorted(names - labels)
         again = build([SEEDS], s, progress=False)
         assert again.unchanged == ["00_it_alibaba_tmall_seed"] and again.added == again.replaced == []
+
+
+def test_corrected_metadata_replaces_article(tmp_path, store, fake_stages):
+    f = tmp_path / "feed.jsonl"
+    f.write_text('{"id": "a", "text": "AcmeCo operates Shop.", "date": "2024-01-01"}\n')
+    assert build([f], store, stages=fake_stages, progress=False).added == ["a"]
+    f.write_text('{"id": "a", "text": "AcmeCo operates Shop.", "date": "2024-01-02"}\n')
+    fake_stages.nlps.clear()
+    assert build([f], store, stages=fake_stages, progress=False).replaced == ["a"]
+    assert [a["date"] for a in store.articles()] == ["2024-01-02"]

@@ -20,15 +20,17 @@ from conftest import ROOT
 
 
 def toy_graph(article: Article, version: str = "v1", n_extra: int = 0) -> Graph:
-    """A minimal article graph in the shape kg.rdf makes: Article node + sourceId +
-    extractorVersion + one company, plus n_extra filler triples."""
+    """A minimal article graph in the shape kg.rdf makes: Article node with sourceId,
+    extractorVersion and metadata, one company, plus n_extra filler triples."""
     g = Graph()
     a = URIRef(article_graph_iri(article.hash))
     g.add((a, RDF.type, BIZ.Article))
     g.add((a, BIZ.sourceId, Literal(article.id)))
     g.add((a, BIZ.extractorVersion, Literal(version)))
-    if article.title:
-        g.add((a, BIZ.title, Literal(article.title)))
+    for field, local in (("title", "title"), ("lang", "language"), ("date", "date"), ("url", "url"),
+                         ("source", "source")):
+        if getattr(article, field):
+            g.add((a, BIZ[local], Literal(getattr(article, field))))
     c = URIRef(f"https://w3id.org/kg/id/company/{article.id}")
     g.add((c, RDF.type, BIZ.Company))
     g.add((c, BIZ.operates, URIRef("https://w3id.org/kg/id/platform/p")))
@@ -85,6 +87,21 @@ def test_skip_unchanged_needs_same_hash_id_and_version(any_store):
     assert not any_store.has_current(A1, "v2")  # new extractor: rebuild
     assert not any_store.has_current(A1_CHANGED, "v1")  # new text: rebuild
     assert not any_store.has_current(Article(id="other", text=A1.text), "v1")
+
+
+def test_changed_metadata_is_not_current(any_store):
+    """Same text, same version, but a corrected date (or title, url, source...): rebuild."""
+    import dataclasses
+
+    from kg.rdf import article_graph
+    from kg.facts import ArticleFacts, Resolved
+
+    dated = dataclasses.replace(A1, date="2024-01-02", source="a.jsonl:1", url="https://x.example/a")
+    any_store.replace_article(dated, article_graph(dated, Resolved(ArticleFacts(), [], {}), "v1"))
+    assert any_store.has_current(dated, "v1")
+    for change in ({"date": "2024-01-03"}, {"url": None}, {"source": "b.jsonl:1"}, {"lang": "it"},
+                   {"title": "Other"}):
+        assert not any_store.has_current(dataclasses.replace(dated, **change), "v1"), change
 
 
 def test_remove_by_id_and_by_hash(any_store):
