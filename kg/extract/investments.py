@@ -24,25 +24,21 @@ def _has(words, text: str) -> bool:
 
 
 def _period(ctx: Ctx, sent_text: str) -> tuple[str | None, str | None]:
-    """The duration stated in the sentence: ("P3Y", "prossimi tre anni")."""
+    """The duration an investment spans: ("P3Y", "prossimi tre anni"), ("P5Y", "next five
+    years"). Only a forward-looking period counts ("prossimi"/"next", "entro"/"within",
+    "over"), not any number of years in the sentence."""
     d = ctx.data
     nums = _alt([w for w in d.number_words if len(w) > 1])
     units = _alt(d.duration_units)
-    lead = _alt([p for p in d.period_prefixes if len(p.split()) >= 1])
-    rx = re.compile(rf"(?:\b(?:{lead})\s+)?\b((?:(?:prossim\w+|next|coming|following)\s+)?"
-                    rf"(?:\d+|{nums})\s+(?:{units}))\b", re.IGNORECASE)
+    rx = re.compile(rf"(?P<pre>\b(?:entro|within|over|nell'arco di|nell’arco di|in)\s+(?:the\s+|i\s+)?)?"
+                    rf"(?P<body>(?P<next>\b(?:prossim[ie]|next|coming|following)\s+)?"
+                    rf"\b(?:\d+|{nums})\s+(?:{units}))\b", re.IGNORECASE)
     for x in rx.finditer(sent_text):
-        prefix = sent_text[x.start():x.start(1)].lower()
-        body = x.group(1)
-        if not prefix.strip() and not re.match(r"(?:prossim|next|coming|following)", body, re.I):
+        if not (x.group("next") or x.group("pre")):
             continue
-        if re.match(r"(?:nei|negli|in|per|fra|tra)\b", prefix.strip()) and not re.match(
-                r"(?:prossim|next|coming|following)", body, re.I) and "entro" not in prefix \
-                and "within" not in prefix and "over" not in prefix:
-            continue
-        dur = parse_duration(body, ctx.lang)
+        dur = parse_duration(x.group("body"), ctx.lang)
         if dur:
-            return dur, body
+            return dur, x.group("body")
     return None, None
 
 

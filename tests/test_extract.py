@@ -1,0 +1,206 @@
+"""Extraction rules on Docs built by hand (blank pipelines + entity spans): no model needed.
+
+The names are invented on purpose: the rules must work on names they have never seen.
+"""
+import re
+
+import pytest
+import spacy
+
+from kg.articles import Article
+from kg.extract import extract
+from kg.resolve import resolve
+
+
+def _doc(lang, text, ents):
+    """A Doc of `text` with entities [(surface, label)], every occurrence tagged."""
+    nlp = spacy.blank(lang)
+    doc = nlp.make_doc(text)
+    spans, taken = [], set()
+    for surface, label in sorted(ents, key=lambda x: -len(x[0])):
+        for m in re.finditer(re.escape(surface), text):
+            sp = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
+            if sp is None or any(i in taken for i in range(sp.start, sp.end)):
+                continue
+            taken.update(range(sp.start, sp.end))
+            spans.append(sp)
+    doc.ents = sorted(spans, key=lambda s: s.start)
+    return doc
+
+
+def _run(lang, text, ents, title=None):
+    art = Article(id="t", text=text, title=title, lang=lang)
+    facts = extract(_doc(lang, text, ents), art)
+    return art, facts, resolve(art, facts)
+
+
+def _label(res, mid):
+    return res.entity(res.entity_of[mid]).label
+
+
+def _triples(res, min_conf=0.5):
+    return {(_label(res, r.subject), r.predicate, _label(res, r.object))
+            for r in res.facts.relations if r.evidence.confidence >= min_conf}
+
+
+def _kinds(res):
+    return {e.label: e.kind for e in res.entities}
+
+
+def test_platform_operator_and_sellers_it():
+    text = ("Quest'anno Orbix porterà cento marchi sulla propria piattaforma Vendo. "
+            "I flagship store sulle piattaforme Vendo e Vendo Plus (che ospitano aziende "
+            "italiane tra cui Lanificio Bassi e Pastaio) crescono.")
+    _, _, res = _run("it", text, [("Orbix", "ORG"), ("Vendo", "ORG"), ("Vendo Plus", "ORG"),
+                                  ("Lanificio Bassi", "ORG"), ("Pastaio", "LOC")])
+    kinds = _kinds(res)
+    assert kinds["Vendo"] == "Platform" and kinds["Vendo Plus"] == "Platform"
+    assert kinds["Orbix"] == "Company" and kinds["Pastaio"] == "Company"
+    t = _triples(res)
+    assert ("Orbix", "operates", "Vendo") in t
+    for seller in ("Lanificio Bassi", "Pastaio"):
+        for platform in ("Vendo", "Vendo Plus"):
+            assert (seller, "sellsOn", platform) in t
+    assert not any(p == "sellsOn" and s == "Orbix" for s, p, _ in t)
+
+
+def test_description_resolves_and_states_a_base():
+    text = ("Zentro ha chiuso il trimestre. Il portale Zentro.com, il marketplace del gruppo "
+            "di Varese, cresce.")
+    _, facts, res = _run("it", text, [("Zentro", "ORG"), ("Varese", "LOC")])
+    desc = [m for m in facts.mentions if m.is_description]
+    assert [m.text for m in desc] == ["gruppo di Varese"]
+    zentro = res.entity(res.entity_of[desc[0].ref])
+    assert zentro.label == "Zentro" and "gruppo di Varese" in zentro.aliases
+    t = _triples(res)
+    assert ("Zentro", "headquarteredIn", "Varese") in t
+    assert ("Zentro", "operates", "Zentro.com") in t
+
+
+def test_ownership_merger_partnership_it():
+    text = ("L'Authority, presieduta da Mario Bianchi, approva la fusione tra Banca Alfa e "
+            "Banca Beta. Ciro, joint-venture controllata da Banca Alfa e Delta Vita, chiude. "
+            "Omega, compagnia assicurativa di Banca Beta, resta.")
+    _, facts, res = _run("it", text, [
+        ("Authority", "ORG"), ("Mario Bianchi", "PER"), ("Banca Alfa", "ORG"),
+        ("Banca Beta", "ORG"), ("Ciro", "ORG"), ("Delta Vita", "ORG"), ("Omega", "ORG")])
+    t = _triples(res)
+    assert ("Banca Alfa", "mergesWith", "Banca Beta") in t or \
+        ("Banca Beta", "mergesWith", "Banca Alfa") in t
+    assert ("Ciro", "subsidiaryOf", "Banca Alfa") in t
+    assert ("Ciro", "subsidiaryOf", "Delta Vita") in t
+    assert ("Banca Alfa", "partnersWith", "Delta Vita") in t
+    assert ("Omega", "subsidiaryOf", "Banca Beta") in t
+    roles = {(_label(res, p.holder), p.role_title, _label(res, p.organization))
+             for p in res.facts.positions}
+    assert ("Mario Bianchi", "presidente", "Authority") in roles
+    assert _kinds(res)["Authority"] == "Organization"
+
+
+def test_investment_with_equivalent_period_and_status_it():
+    text = ("Nei prossimi tre anni Orbix Group Holding investirà 200 miliardi di yuan "
+            "(28,28 miliardi di dollari) in infrastrutture cloud, come server. Il piano da "
+            "200 miliardi di importazioni resta. Le vendite valgono 1 milione di yuan.")
+    _, facts, res = _run("it", text, [("Orbix Group Holding", "ORG")])
+    assert len(res.facts.investments) == 1
+    inv = res.facts.investments[0]
+    assert _label(res, inv.investor) == "Orbix Group Holding"
+    assert (inv.amount.value, inv.amount.currency) == (200_000_000_000, "CNY")
+    assert [(e.value, e.currency) for e in inv.equivalents] == [(28_280_000_000, "USD")]
+    assert inv.target_description == "infrastrutture cloud"
+    assert inv.kind == "investment" and inv.status == "announced"
+    assert inv.period == "P3Y" and inv.period_text == "prossimi tre anni"
+    ev = inv.evidence
+    assert text[ev.start:ev.end] == ev.sentence and "investirà" in ev.sentence
+
+
+def test_stakes_it():
+    text = ("Gamma, la società che gestisce la piattaforma, è proprietà per il 49% di Sigma. "
+            "Il capitale di Tau è detenuto per il 49% da Sigma e per il 51% da Rho.")
+    _, _, res = _run("it", text, [("Gamma", "ORG"), ("Sigma", "ORG"), ("Tau", "ORG"),
+                                  ("Rho", "ORG")])
+    stakes = {(_label(res, i.investor), _label(res, i.target), i.stake_percent)
+              for i in res.facts.investments}
+    assert stakes == {("Sigma", "Gamma", 49), ("Sigma", "Tau", 49), ("Rho", "Tau", 51)}
+    assert ("Rho", "investsIn", "Tau") in _triples(res)
+
+
+def test_acquisition_en_with_headline_and_body_amount():
+    text = ("Acme to buy Globex for US$11 billion\n\nDiscount retailer Acme Corp. announced "
+            "Wednesday it will buy appliance maker Globex Inc.. The deal is to cost $11.5bn. "
+            "The new company, which is to be called Globex Holdings and be based near Dayton, "
+            "will have $55 billion in annual revenue. John Smith, the chairman of Acme, will "
+            "become the chairman of the new company.")
+    _, facts, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG"), ("Dayton", "LOC"),
+                                      ("Globex Holdings", "ORG"), ("John Smith", "PER")],
+                         title="Acme to buy Globex for US$11 billion")
+    t = _triples(res)
+    assert ("Acme Corp.", "acquires", "Globex Inc.") in t
+    assert ("Globex Holdings", "headquarteredIn", "Dayton") in t
+    invs = res.facts.investments
+    assert [(i.amount.value, i.amount.currency, i.kind) for i in invs] == [
+        (11_500_000_000, "USD", "acquisition")]
+    assert invs[0].status == "agreed, pending"
+    roles = {(_label(res, p.holder), p.role_title, _label(res, p.organization), p.status)
+             for p in res.facts.positions}
+    assert ("John Smith", "chairman", "Acme Corp.", None) in roles
+    assert ("John Smith", "chairman", "Globex Holdings", "announced") in roles
+    labels = {e.label for e in res.entities}
+    assert "Globex Holdings" in labels and "Globex Inc." in labels
+
+
+def test_attempted_acquisition_is_not_an_acquisition():
+    text = "Nel 2006 Zeta aveva provato ad acquisire Kappa, senza successo."
+    _, _, res = _run("it", text, [("Zeta", "ORG"), ("Kappa", "ORG")])
+    assert not any(p == "acquires" for _, p, _ in _triples(res, 0))
+
+
+def test_board_members_and_resignation_it():
+    text = ("Ieri Paolo Verdi si è dimesso dalla carica di presidente delle Assicurazioni Nord. "
+            "Il consiglio di amministrazione di Assicurazioni Nord, su richiesta di 3 dei suoi "
+            "membri: Anna Neri, Luca Gialli (Fondo Est) e Pia Blu (Omicron), si riunisce.")
+    _, _, res = _run("it", text, [
+        ("Paolo Verdi", "PER"), ("Assicurazioni Nord", "ORG"), ("Anna Neri", "PER"),
+        ("Luca Gialli", "PER"), ("Pia Blu", "PER")])
+    roles = {(_label(res, p.holder), p.role_title, _label(res, p.organization), p.status)
+             for p in res.facts.positions}
+    assert ("Paolo Verdi", "presidente", "Assicurazioni Nord", "former") in roles
+    for name in ("Anna Neri", "Luca Gialli", "Pia Blu"):
+        assert (name, "consigliere di amministrazione", "Assicurazioni Nord", None) in roles
+    # bracketed affiliations are organisations, not employers
+    kinds = _kinds(res)
+    assert kinds.get("Omicron") == "Company"
+    assert not any(s == "Luca Gialli" and o == "Fondo Est" for s, _, o in _triples(res, 0))
+
+
+def test_market_and_regulator_mentions():
+    _, facts, _ = _run("it", "Le aziende si affacciano sul mercato cinese con l'ok "
+                             "dell'antitrust americana e le quotazioni di mercato di venerdì.", [])
+    got = {(m.text, m.kind) for m in facts.mentions}
+    assert ("mercato cinese", "Market") in got
+    assert ("antitrust americana", "Organization") in got
+    assert not any(m.kind == "Market" and "venerdì" in m.text for m in facts.mentions)
+    _, facts, _ = _run("en", "Vendors eye the Chinese wine market and the PC market, not the "
+                             "stock market.", [])
+    got = {m.text for m in facts.mentions if m.kind == "Market"}
+    assert {"Chinese wine market", "PC market"} <= got and "stock market" not in got
+
+
+def test_every_fact_has_evidence_inside_the_text():
+    text = ("Zentro, principale azionista di Orbix, ha un accordo. Maria Rossi, "
+            "amministratore delegato di Orbix, parla.")
+    _, facts, _ = _run("it", text, [("Zentro", "ORG"), ("Orbix", "ORG"), ("Maria Rossi", "PER")])
+    facts_list = facts.relations + facts.positions + facts.investments
+    assert facts_list
+    for f in facts_list:
+        ev = f.evidence
+        assert text[ev.start:ev.end] == ev.sentence
+        assert 0 < ev.confidence <= 1 and ev.extractor.startswith("kg.extract")
+    for m in facts.mentions:
+        assert text[m.start:m.end] == m.text
+
+
+def test_doc_must_match_article():
+    art = Article(id="x", text="Uno.", lang="it")
+    with pytest.raises(ValueError):
+        extract(spacy.blank("it")("Due."), art)

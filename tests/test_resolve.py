@@ -1,0 +1,98 @@
+"""Resolution: which mentions are one entity, labels/aliases, stable keys."""
+from kg.articles import Article
+from kg.facts import ArticleFacts, Evidence, Mention, Relation
+from kg.resolve import resolve
+
+
+def _facts(text, spans, refs=None, desc=()):
+    """Mentions for (surface, kind) in order of first occurrence after the previous one."""
+    ms, pos = [], 0
+    for i, (surface, kind) in enumerate(spans):
+        start = text.index(surface, pos)
+        ms.append(Mention(id=f"m{i + 1}", text=surface, start=start, end=start + len(surface),
+                          kind=kind, is_description=surface in desc))
+        pos = start + 1
+    for mid, ref in (refs or {}).items():
+        next(m for m in ms if m.id == mid).ref = ref
+    return ArticleFacts(mentions=ms)
+
+
+def _groups(res):
+    return sorted(sorted([res.facts.mention(i).text for i in e.mention_ids]) for e in res.entities)
+
+
+def test_legal_suffixes_merge_other_words_do_not():
+    text = ("Orbix punta in alto. Orbix Group Holding investe; Orbix Group guida Orbix Cloud, "
+            "mentre Orbix Cloud Lab e Vendo e Vendo Plus crescono.")
+    facts = _facts(text, [("Orbix", "Company"), ("Orbix Group Holding", "Company"),
+                          ("Orbix Group", "Company"), ("Orbix Cloud", "Company"),
+                          ("Orbix Cloud Lab", "Company"), ("Vendo", "Platform"),
+                          ("Vendo Plus", "Platform")])
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    assert _groups(res) == sorted([
+        ["Orbix", "Orbix Group", "Orbix Group Holding"], ["Orbix Cloud"], ["Orbix Cloud Lab"],
+        ["Vendo"], ["Vendo Plus"]])
+    orbix = res.entity(res.entity_of["m1"])
+    assert orbix.label == "Orbix Group Holding"
+    assert orbix.aliases == ["Orbix", "Orbix Group"]
+    assert orbix.key == "company/orbix"
+
+
+def test_acronym_partnership_and_surnames():
+    text = ("La New York Stock Exchange (NYSE) e Smith, Jones & Co. trattano. Smith vende. "
+            "Mario Rossi parla; poi Rossi tace.")
+    facts = _facts(text, [("New York Stock Exchange", "Company"), ("NYSE", "Company"),
+                          ("Smith, Jones & Co.", "Company"), ("Smith", "Company"),
+                          ("Mario Rossi", "Person"), ("Rossi", "Person")])
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    assert _groups(res) == sorted([["NYSE", "New York Stock Exchange"],
+                                   ["Smith", "Smith, Jones & Co."], ["Mario Rossi", "Rossi"]])
+
+
+def test_homonyms_of_different_types_stay_apart():
+    text = "Mario Rossi (Rossi) vota; Rossi, la società, no."
+    facts = _facts(text, [("Mario Rossi", "Person"), ("Rossi", "Company"), ("Rossi", "Company")])
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    kinds = sorted((e.kind, e.label) for e in res.entities)
+    assert kinds == [("Company", "Rossi"), ("Person", "Mario Rossi")]
+
+
+def test_descriptions_become_aliases():
+    text = "Zentro cresce. Il gruppo di Varese assume."
+    facts = _facts(text, [("Zentro", "Company"), ("gruppo di Varese", "Company"),
+                          ("Varese", "Place")], refs={"m2": "m1"}, desc={"gruppo di Varese"})
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    z = res.entity(res.entity_of["m2"])
+    assert z.label == "Zentro" and z.aliases == ["gruppo di Varese"]
+    assert res.entity_of["m3"] != res.entity_of["m1"]
+
+
+def test_new_company_is_not_an_older_one_with_a_suffix():
+    text = "Globex Inc. merges. The new company, to be called Globex Holdings, grows."
+    facts = _facts(text, [("Globex Inc.", "Company"), ("new company", "Company"),
+                          ("Globex Holdings", "Company")],
+                   refs={"m2": "m3"}, desc={"new company"})
+    res = resolve(Article(id="a", text=text, lang="en"), facts)
+    assert res.entity_of["m1"] != res.entity_of["m3"]
+    assert res.entity_of["m2"] == res.entity_of["m3"]
+
+
+def test_keys_are_stable_across_articles_and_ascii():
+    a = resolve(Article(id="a", text="Société Générale S.A. compra.", lang="it"),
+                _facts("Société Générale S.A. compra.", [("Société Générale S.A.", "Company")]))
+    b = resolve(Article(id="b", text="Poi Société Générale vende.", lang="it"),
+                _facts("Poi Société Générale vende.", [("Société Générale", "Company")]))
+    assert a.entities[0].key == b.entities[0].key == "company/societe-generale"
+
+
+def test_duplicate_relations_collapse_and_operators_do_not_sell():
+    text = "Orbix gestisce Vendo. Orbix Group, su Vendo, vende. Orbix ha Vendo."
+    facts = _facts(text, [("Orbix", "Company"), ("Vendo", "Platform"), ("Orbix Group", "Company"),
+                          ("Vendo", "Platform"), ("Orbix", "Company"), ("Vendo", "Platform")])
+    ev = lambda c: Evidence("x", 0, 1, c, "t")  # noqa: E731
+    facts.relations = [Relation("m1", "operates", "m2", ev(0.6)),
+                       Relation("m3", "operates", "m4", ev(0.9)),
+                       Relation("m3", "sellsOn", "m4", ev(0.7))]
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    assert [(r.predicate, r.evidence.confidence) for r in res.facts.relations] == [
+        ("operates", 0.9)]
