@@ -318,12 +318,15 @@ class OxigraphStore(Store):
     def _snapshot(self) -> ox.Store:
         """A read-only view of a store another process is writing. RocksDB may delete a
         file the view is opening (compaction), so try a few times."""
+        import time
+
         error = None
-        for _ in range(5):
+        for attempt in range(6):
             try:
                 return ox.Store.read_only(self.location)
             except (OSError, RuntimeError) as e:
                 error = e
+                time.sleep(0.05 * attempt)
         raise StoreError(f"store {self.location} is busy (being written) and could not be read: "
                          f"{str(error).splitlines()[0]}") from None
 
