@@ -263,12 +263,16 @@ def _last_words(text: str, n: int) -> str:
     return " ".join(text.split()[-n:])
 
 
-def _ends_with_noun(before: str, nouns) -> bool:
+def _ends_with_noun(before: str, nouns, complements: bool = True) -> bool:
     """`before` (lowercase, plain apostrophes) ends with one of `nouns`, maybe + adjective."""
     b = re.sub(r"[\s,]+$", "", before)
     for noun in nouns:
         x = re.search(rf"(?:^|[\s'])({re.escape(noun)})(?:\s+([^\s«»]+))?$", b)
         if x and not (x.group(2) and (x.group(2) in _FUNCTION_WORDS or x.group(2).endswith("'"))):
+            return True
+        # "la società di ricerche di mercato X": complements after the noun
+        if complements and re.search(
+                rf"(?:^|[\s'])({re.escape(noun)})(?:\s+(?:di|of|for|per)\s+[^\s«»]+){{1,2}}$", b):
             return True
     return False
 
@@ -304,25 +308,25 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     tail = _last_words(before, 7)
     if _ends_with_noun(tail, d.platform_nouns):
         score["Platform"] += 2
-    elif _ends_with_noun(tail, d.organization_nouns):
+    elif _ends_with_noun(tail, d.organization_nouns, complements=False):
         score["Organization"] += 2
     elif _ends_with_noun(tail, d.company_nouns):
         score["Company"] += 2
     if re.search(r"(?:" + _alt(d.company_nouns) + r"|" + _alt(d.cues["plural_company_nouns"])
                  + r")\b[^«.;]{0,40}?\b(?:" + _alt(d.cues["including"]) + r")\s+[^«]{0,30}$", before):
         score["Company"] += 2
-    if re.search(r"(?:^|\s)(?:" + _alt(d.role_titles) + r")\s+(?:" + _alt(d.prepositions_of)
+    if re.search(r"(?:^|[\s'])(?:" + _alt(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + _alt(d.prepositions_of)
                  + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
         score["Company"] += 1.5
     biz_before = list(d.cues["controlled_by"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
-    if re.search(r"(?:^|\s)(?:" + _alt(biz_before) + r")\s+(?:(?:" + _alt(d.prepositions_of)
+    if re.search(r"(?:^|[\s'])(?:" + _alt(biz_before) + r")\s+(?:(?:" + _alt(d.prepositions_of)
                  + r"|" + _alt(d.cues["between"]) + r"|" + _alt(d.cues["with"]) + r"|in)\s*)?"
                  r"(?:(?:" + _alt(d.determiners) + r")\s*)?$", before) or re.search(
-                 r"(?:^|\s)(?:" + _alt(d.cues["acquire_verbs"]) + r")\s+(?:(?:" + _alt(d.determiners)
+                 r"(?:^|[\s'])(?:" + _alt(d.cues["acquire_verbs"]) + r")\s+(?:(?:" + _alt(d.determiners)
                  + r")\s*)?$", before):
         score["Company"] += 1.5
-    if re.search(r"(?:^|\s)(?:" + _alt(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
+    if re.search(r"(?:^|[\s'])(?:" + _alt(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
         score["Place"] += 1.5  # "il gruppo di Torino": a base
     if re.search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
                  r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
@@ -332,6 +336,8 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         d.cues["business_verbs"])
     if re.match(r"\s*(?:" + _alt(biz_after) + r")\b", after):
         score["Company"] += 1.5
+    if re.match(r"\s*(?:\w+\s+)?(?:al|il|con il|with|a|at)\s+\d+(?:[.,]\d+)?\s*%", after):
+        score["Company"] += 1.5  # "X (sarà) al 5,73%": a shareholder
     x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
     if x:
         head = x.group(1).strip()
@@ -353,7 +359,7 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
     words = low.split()
     lower_org = {w.lower() for w in d.organization_nouns}
     if low in lower_org or (words and words[0] in lower_org and len(words) > 1):
-        score["Organization"] += 3
+        score["Organization"] += 5
     if has_legal_suffix(name):
         score["Company"] += 3
     if any(w in d.cues["org_name_words"] for w in re.split(r"[\s-]+", low)):
@@ -363,8 +369,13 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
     if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or re.search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
         score["Person"] -= 2  # acronyms and camel case are not people
         score["Company"] += 0.5
-        if re.search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name) or len(name) >= 3:
+        if re.search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name):
+            score["Company"] += 1.5
+        elif len(name) >= 3:
             score["Company"] += 0.7  # places are rarely acronyms of three letters or more
+    if re.search(r"[A-Za-z]['’]s$", name) and d.code != "en":
+        score["Company"] += 1.5  # "Moody's": in Italian text an 's name is a brand
+        score["Person"] -= 1
     if name in person_last:
         score["Person"] += 2
 
@@ -385,10 +396,14 @@ def type_mentions(ctx: Ctx) -> None:
                 person_last.add(" ".join(ws[k:]))
     group: dict[str, Counter] = defaultdict(Counter)
     local: dict[int, Counter] = {}
+    ner_kinds: dict[str, set] = defaultdict(set)
+    for m in ctx.mentions:
+        ner_kinds[merge_key(m.text)].add(m.kind)
     for i, m in enumerate(ctx.mentions):
         if m.is_description or m.kind in ("Market",) or m.ref:
             continue
-        sc = Counter({m.kind: prior.get(m.kind, 1.0) * m.confidence})
+        trust = 0.5 if len(ner_kinds[merge_key(m.text)]) > 1 else 1.0
+        sc = Counter({m.kind: prior.get(m.kind, 1.0) * m.confidence * trust})
         _name_score(ctx, m, sc, person_last)
         loc = Counter()
         _context_score(ctx, i, loc)
@@ -399,7 +414,7 @@ def type_mentions(ctx: Ctx) -> None:
     conj = _alt(ctx.data.coordinators)
     bonus: dict[str, Counter] = defaultdict(Counter)
     for tpl in ctx.templates():
-        for x in re.finditer(r"«\w(\d+)»(?=(?:\s*,\s*|\s+(?:" + conj + r")\s+)«\w(\d+)»)", tpl.text):
+        for x in re.finditer(r"«\w(\d+)»(?=(?:\s*,\s*|\s+(?:" + conj + r")\s+|\s+[-–]\s+)«\w(\d+)»)", tpl.text):
             a, b = int(x.group(1)), int(x.group(2))
             if a not in local or b not in local:
                 continue
@@ -412,8 +427,8 @@ def type_mentions(ctx: Ctx) -> None:
     for i, loc in local.items():
         m = ctx.mentions[i]
         total = Counter(group[merge_key(m.text)])
-        if loc.get("Company", 0) >= 4:  # a bracketed affiliation is a firm here, whatever else
-            total["Company"] += 10
+        if loc.get("Company", 0) >= 4 and total["Organization"] < 3:
+            total["Company"] += 10  # a bracketed affiliation is a firm here, whatever else
         m.kind = max(total, key=lambda k: (total[k], k == m.kind))
     ctx._templates = None
 
