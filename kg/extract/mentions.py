@@ -317,7 +317,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         score["Company"] += 2
     if re.search(r"(?:^|[\s'])(?:" + _alt(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + _alt(d.prepositions_of)
                  + r")\s*(?:(?:" + _alt(d.determiners) + r")\s*)?$", raw_before):
-        score["Company"] += 1.5
+        score["Company"] += 0.8  # "presidente di X": mostly a firm, but presidents have countries
     biz_before = list(d.cues["controlled_by"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
     if re.search(r"(?:^|[\s'])(?:" + _alt(biz_before) + r")\s+(?:(?:" + _alt(d.prepositions_of)
@@ -634,6 +634,8 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
         return sc
 
     best = max(cands.items(), key=score)
+    if best[1]["n"] == best[1]["same"] and score(best) < 50:
+        return None  # only named in the same sentence: too uncertain to resolve
     return best[1]["id"]
 
 
