@@ -18,9 +18,8 @@ from kg.extract.context import Ctx, build_slots
 from kg.extract.sentences import split_sentences
 from kg.facts import ArticleFacts
 
-__all__ = ["extract", "EXTRACTOR_VERSION"]
+__all__ = ["extract"]
 
-EXTRACTOR_VERSION = "rules-1"
 
 
 def _lang_of(doc, article) -> str:
