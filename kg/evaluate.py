@@ -485,7 +485,12 @@ def score_entities(gold: Gold, pred: Predicted, typed: bool) -> tuple[Counts, di
     pairs = match(preds, gold.entities, ok, bonus)
     show_p = (lambda p: f"{p.label} [{'/'.join(sorted(p.types)) or '?'}]")
     show_g = (lambda g: f"{g.name} [{g.type}]")
-    return _error_lists(preds, gold.entities, pairs, show_p, show_g)
+    counts, errors = _error_lists(preds, gold.entities, pairs, show_p, show_g)
+    if not typed:  # found, but typed wrong: what the typed score counts against
+        errors["type"] = sorted(
+            f"{preds[i].label} [{'/'.join(sorted(preds[i].types)) or '?'}], gold {gold.entities[j].type}"
+            for i, j in pairs if not any(types_compatible(t, gold.entities[j].type) for t in preds[i].types))
+    return counts, errors
 
 
 def _relation_ok(gold: Gold, pred: Predicted) -> Callable[[PredRelation, GoldRelation], bool]:
@@ -891,7 +896,7 @@ def render(report: EvalReport, console=None, errors: bool = False) -> None:
             for cat, lists in a.errors.items():
                 if cat == "entities_typed":
                     continue
-                for kind in ("fp", "fn"):
+                for kind in ("fp", "fn", "type"):
                     for item in lists.get(kind, []):
                         console.print(f"  {kind.upper()} {cat}: {item}", markup=False,
                                       highlight=False)

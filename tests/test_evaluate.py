@@ -177,6 +177,7 @@ def test_entities_duplicates_types_and_apostrophes():
     assert (typed.precision, typed.recall, typed.f1) == (0.5, 0.75, approx(0.6))
     assert "Hangzhou [Place]" in score.errors["entities"]["fp"]
     assert score.errors["entities_typed"]["fn"] == ["Tmall Global [Platform]"]
+    assert score.errors["entities"]["type"] == ["Tmall Global [Place], gold Platform"]
 
 
 def test_entity_matching_is_one_to_one_over_shared_aliases():
