@@ -22,27 +22,33 @@ are compatible (the gold README: a firm and its service are told apart by use).
 Relations. Every direct triple of the article graph whose property is one of the relation
 predicates (operates, subsidiaryOf, sellsOn, acquires, investsIn, mergesWith, partnersWith,
 competesWith, targetsMarket, headquarteredIn, worksFor) is a predicted relation; other
-properties (biz:geography, biz:mentionedIn, ...) are not scored. A predicted relation
-matches a gold one with the same predicate when its subject shares a name with the gold
-subject entity and its object shares a name with the gold object entity (entities are
-compared through all their names, not through the entity matching, so a relation is not
-lost because its entity was also found twice). mergesWith, partnersWith and competesWith
-are symmetric and match in either order. Matching is one-to-one: a relation found twice
-(say through two duplicate entities) is one TP and one FP.
+properties (biz:geography, biz:mentionedIn, ...) are not scored. Facts compare entities
+through identities: each predicted entity stands for ONE gold entity, its partner in the
+entity matching, or, for a duplicate left out of it, the gold entity its names fit best
+(label = gold name, else label among the gold names, else most shared names). So a
+duplicate ("Alibaba Cloud" next to "Alibaba Cloud Intelligence") still carries its facts,
+but an entity wrongly merged with another (a company with the alias of a different one)
+gets no credit for that other entity's facts. A gold fact names an entity by its name (or
+an alias: the entity with that name wins); a gold name that is no entity is compared with
+the predicted entity's names. A predicted relation matches a gold one with the same
+predicate when subject and object stand for the gold subject and object; mergesWith,
+partnersWith and competesWith are symmetric and match in either order. Matching is
+one-to-one: a relation found twice (say through two duplicate entities) is one TP and one
+FP.
 `hasRole` facts are the biz:Position nodes: a Position matches a gold hasRole when its
-holder shares a name with the gold person, its biz:roleTitle equals the gold role after
-name normalisation and dropping a leading article ("the", "il", "l'", ...), and, when the
-gold gives an `org`, its biz:organization shares a name with that entity (a predicted org is
+holder stands for the gold person, its biz:roleTitle equals the gold role after name
+normalisation and dropping a leading article ("the", "il", "l'", ...), and, when the gold
+gives an `org`, its biz:organization stands for that entity (a predicted org is
 not required when the gold has none). `status` is not scored. The `relations` category is
 the sum over all predicates including hasRole; each predicate is also reported by itself,
 and `roles` repeats the hasRole counts.
 
 Investments. A predicted biz:Investment matches a gold investment when the investor
-shares a name with the gold investor (or both have none) and
+stands for the gold investor (or both have none) and
 * the gold amount is given: the predicted biz:amount has a value within 1% of it and the
   same currency (an equivalent amount in another currency is not the amount);
-* the gold amount is null: the target matches (an entity sharing a name with the gold
-  target, or a biz:targetDescription equal to it after normalisation) and, when the gold
+* the gold amount is null: the target matches (an entity standing for the gold target,
+  or a biz:targetDescription equal to it after normalisation) and, when the gold
   gives a `stake_percent`, the predicted biz:stakePercent is within 1% of it.
 Kind, period and status are not part of the match; for matched pairs the report counts how
 many agree (`investment_fields`).
@@ -214,16 +220,19 @@ class Gold:
     investments: list[GoldInvestment] = field(default_factory=list)
     lang: str | None = None
 
-    def names_of(self, name: str | None) -> set[str]:
-        """All names of the gold entity called `name` (its own name when none is listed)."""
+    def index_of(self, name: str | None) -> int | None:
+        """The gold entity a fact names: the one with this `name`, else the first with it as
+        an alias, else None (a target description, not an entity)."""
         if not name:
-            return set()
+            return None
         key = normalize_name(name)
-        exact = [e for e in self.entities if normalize_name(e.name) == key]
-        alias = [e for e in self.entities if key in e.names]
-        for e in exact or alias:
-            return e.names
-        return {key}
+        for j, e in enumerate(self.entities):
+            if normalize_name(e.name) == key:
+                return j
+        for j, e in enumerate(self.entities):
+            if key in e.names:
+                return j
+        return None
 
 
 def load_gold(path: str | Path) -> Gold:
@@ -461,7 +470,14 @@ def _error_lists(pred_items: Sequence, gold_items: Sequence, pairs: list[tuple[i
     return Counts(len(pairs), len(fp), len(fn)), {"fp": sorted(fp), "fn": sorted(fn)}
 
 
-def score_entities(gold: Gold, pred: Predicted, typed: bool) -> tuple[Counts, dict]:
+def _name_bonus(p: PredEntity, g: GoldEntity) -> float:
+    """How well a predicted entity's names fit a gold entity (label = name is best)."""
+    label = normalize_name(p.label)
+    b = 4.0 if label == normalize_name(g.name) else 2.0 if label in g.names else 0.0
+    return b + min(1.0, len(p.names & g.names) / 4)
+
+
+def score_entities(gold: Gold, pred: Predicted, typed: bool) -> tuple[Counts, dict, list]:
     preds = list(pred.entities.values())
 
     def ok(p: PredEntity, g: GoldEntity) -> bool:
@@ -470,16 +486,11 @@ def score_entities(gold: Gold, pred: Predicted, typed: bool) -> tuple[Counts, di
         return not typed or any(types_compatible(t, g.type) for t in p.types)
 
     def bonus(p: PredEntity, g: GoldEntity) -> float:
-        b = 0.0
-        if normalize_name(p.label) == normalize_name(g.name):
-            b += 4
-        elif normalize_name(p.label) in g.names:
-            b += 2
+        b = _name_bonus(p, g)
         if any(t == g.type for t in p.types):
             b += 3
         elif any(types_compatible(t, g.type) for t in p.types):
             b += 2
-        b += min(1.0, len(p.names & g.names) / 4)
         return b
 
     pairs = match(preds, gold.entities, ok, bonus)
@@ -490,37 +501,70 @@ def score_entities(gold: Gold, pred: Predicted, typed: bool) -> tuple[Counts, di
         errors["type"] = sorted(
             f"{preds[i].label} [{'/'.join(sorted(preds[i].types)) or '?'}], gold {gold.entities[j].type}"
             for i, j in pairs if not any(types_compatible(t, gold.entities[j].type) for t in preds[i].types))
-    return counts, errors
+    return counts, errors, pairs
 
 
-def _relation_ok(gold: Gold, pred: Predicted) -> Callable[[PredRelation, GoldRelation], bool]:
+def entity_identities(gold: Gold, pred: Predicted, pairs: list[tuple[int, int]]) -> dict[str, int]:
+    """Predicted entity IRI -> index of the one gold entity it stands for in facts: its
+    partner in the entity matching, else (a duplicate) the gold entity its names fit best."""
+    preds = list(pred.entities.values())
+    ident = {preds[i].iri: j for i, j in pairs}
+    for p in preds:
+        if p.iri in ident:
+            continue
+        fits = [(_name_bonus(p, g), -j) for j, g in enumerate(gold.entities) if p.names & g.names]
+        if fits:
+            ident[p.iri] = -max(fits)[1]
+    return ident
+
+
+class _Same:
+    """Does a predicted entity (IRI) stand for the gold entity a fact names?"""
+
+    def __init__(self, gold: Gold, pred: Predicted, ident: dict[str, int]) -> None:
+        self.gold, self.pred, self.ident = gold, pred, ident
+
+    def __call__(self, iri: str | None, gold_name: str | None) -> bool:
+        if iri is None or not gold_name:
+            return False
+        j = self.gold.index_of(gold_name)
+        if j is None:  # not an entity of the gold: compare names
+            return normalize_name(gold_name) in self.pred.names(iri)
+        return self.ident.get(iri) == j
+
+    def target(self, p: "PredInvestment", gold_target: str | None) -> bool:
+        if not gold_target:
+            return p.target is None and not p.target_description
+        if p.target is not None and self(p.target, gold_target):
+            return True
+        return normalize_name(p.target_description) == normalize_name(gold_target)
+
+
+def _relation_ok(same: _Same) -> Callable[[PredRelation, GoldRelation], bool]:
     def ok(p: PredRelation, g: GoldRelation) -> bool:
         if p.predicate != g.predicate:
             return False
-        gs, go = gold.names_of(g.subject), gold.names_of(g.object)
-        ps, po = pred.names(p.subject), pred.names(p.object)
-        if ps & gs and po & go:
+        if same(p.subject, g.subject) and same(p.object, g.object):
             return True
-        return g.predicate in SYMMETRIC_PREDICATES and bool(ps & go and po & gs)
+        return g.predicate in SYMMETRIC_PREDICATES and same(p.subject, g.object) \
+            and same(p.object, g.subject)
     return ok
 
 
-def _role_ok(gold: Gold, pred: Predicted) -> Callable[[PredRole, GoldRelation], bool]:
+def _role_ok(same: _Same) -> Callable[[PredRole, GoldRelation], bool]:
     def ok(p: PredRole, g: GoldRelation) -> bool:
-        if not pred.names(p.holder) & gold.names_of(g.subject):
+        if not same(p.holder, g.subject):
             return False
         if normalize_role(p.role) != normalize_role(g.object):
             return False
-        return not g.org or bool(pred.names(p.org) & gold.names_of(g.org))
+        return not g.org or same(p.org, g.org)
     return ok
 
 
-def _role_bonus(gold: Gold, pred: Predicted) -> Callable[[PredRole, GoldRelation], float]:
-    def bonus(p: PredRole, g: GoldRelation) -> float:
-        if g.org and p.org:
-            return 2.0
-        return 1.0 if not g.org and not p.org else 0.0
-    return bonus
+def _role_bonus(p: PredRole, g: GoldRelation) -> float:
+    if g.org and p.org:
+        return 2.0
+    return 1.0 if not g.org and not p.org else 0.0
 
 
 def _close(a: float | None, b: float | None, tolerance: float = AMOUNT_TOLERANCE) -> bool:
@@ -529,21 +573,17 @@ def _close(a: float | None, b: float | None, tolerance: float = AMOUNT_TOLERANCE
     return abs(a - b) <= tolerance * abs(b) + 1e-9
 
 
-def _investment_ok(gold: Gold, pred: Predicted) -> Callable[[PredInvestment, GoldInvestment], bool]:
-    def target_ok(p: PredInvestment, g: GoldInvestment) -> bool:
-        names = gold.names_of(g.target)
-        return bool(names & (pred.names(p.target) | {normalize_name(p.target_description)} - {""}))
-
+def _investment_ok(same: _Same) -> Callable[[PredInvestment, GoldInvestment], bool]:
     def ok(p: PredInvestment, g: GoldInvestment) -> bool:
         if g.investor is None or p.investor is None:
             if g.investor is not None or p.investor is not None:
                 return False
-        elif not pred.names(p.investor) & gold.names_of(g.investor):
+        elif not same(p.investor, g.investor):
             return False
         if g.amount is not None:
             return _close(p.amount, float(g.amount)) and \
                 (p.currency or "").upper() == (g.currency or "").upper()
-        if not target_ok(p, g):
+        if not g.target or not same.target(p, g.target):
             return False
         return g.stake_percent is None or _close(p.stake_percent, float(g.stake_percent))
     return ok
@@ -569,16 +609,18 @@ def score_article(stem: str, gold: Gold, pred: Predicted) -> ArticleScore:
     """Compare one article's predicted facts with its gold (rules: module docstring)."""
     score = ArticleScore(stem, language_of(stem, gold.lang or pred.lang))
     for typed, name in ((False, "entities"), (True, "entities_typed")):
-        counts, errors = score_entities(gold, pred, typed)
+        counts, errors, pairs = score_entities(gold, pred, typed)
         score.categories[name] = counts
         score.errors[name] = errors
+        if not typed:
+            same = _Same(gold, pred, entity_identities(gold, pred, pairs))
 
-    rel_ok, role_ok = _relation_ok(gold, pred), _role_ok(gold, pred)
+    rel_ok, role_ok = _relation_ok(same), _role_ok(same)
     for predicate in SCORED_PREDICATES:
         golds = [g for g in gold.relations if g.predicate == predicate]
         if predicate == ROLE_PREDICATE:
             preds = pred.roles
-            pairs = match(preds, golds, role_ok, _role_bonus(gold, pred))
+            pairs = match(preds, golds, role_ok, _role_bonus)
             show = (lambda r: f"hasRole({pred.label(r.holder)}, {r.role!r}"
                               f"{', ' + pred.label(r.org) if r.org else ''})")
         else:
@@ -597,7 +639,7 @@ def score_article(stem: str, gold: Gold, pred: Predicted) -> ArticleScore:
     score.categories["relations"] = _sum(score.predicates.values())
     score.categories["roles"] = score.predicates[ROLE_PREDICATE]
 
-    inv_pairs = match(pred.investments, gold.investments, _investment_ok(gold, pred))
+    inv_pairs = match(pred.investments, gold.investments, _investment_ok(same))
     counts, errors = _error_lists(
         pred.investments, gold.investments, inv_pairs,
         lambda p: f"{pred.label(p.investor) if p.investor else '-'} -> "
@@ -608,20 +650,20 @@ def score_article(stem: str, gold: Gold, pred: Predicted) -> ArticleScore:
                   f"{f', {g.stake_percent:g}%' if g.stake_percent is not None else ''}")
     score.categories["investments"] = counts
     score.errors["investments"] = errors
-    score.investment_fields = _investment_fields(gold, pred, inv_pairs)
+    score.investment_fields = _investment_fields(gold, pred, inv_pairs, same)
     return score
 
 
-def _investment_fields(gold: Gold, pred: Predicted, pairs: list[tuple[int, int]]) -> dict[str, Counts]:
+def _investment_fields(gold: Gold, pred: Predicted, pairs: list[tuple[int, int]],
+                       same: _Same) -> dict[str, Counts]:
     """For matched investments: does each detail agree? (tp = agrees, fn = differs)."""
     fields: dict[str, Counts] = {k: Counts() for k in ("target", "kind", "status", "period")}
     for i, j in pairs:
         p, g = pred.investments[i], gold.investments[j]
-        target = bool(gold.names_of(g.target) &
-                      (pred.names(p.target) | {normalize_name(p.target_description)} - {""}))
+        target = same.target(p, g.target)
         period = (g.period is None and p.period_text is None and p.period is None) or (
             g.period is not None and normalize_name(p.period_text) == normalize_name(g.period))
-        checks = {"target": target if g.target else p.target is None,
+        checks = {"target": target,
                   "kind": (p.kind or None) == (g.kind or None),
                   "status": (p.status or None) == (g.status or None),
                   "period": period}

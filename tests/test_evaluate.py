@@ -221,6 +221,46 @@ def test_relations_per_predicate_symmetry_and_duplicates():
     assert "operates(Alibaba Group Holding, Tmall Global)" in score.errors["operates"]["fn"]
 
 
+def test_a_wrongly_merged_entity_gets_no_credit_for_the_other_entitys_facts():
+    gold = Gold([GoldEntity("London Stock Exchange", "Company", ["LSE"]),
+                 GoldEntity("NYSE-Euronext", "Company", ["compagine franco-americana"]),
+                 GoldEntity("Mbe", "Company"),
+                 GoldEntity("Sears, Roebuck & Co.", "Company", ["Sears"]),
+                 GoldEntity("Sears Holdings", "Company"), GoldEntity("Chicago", "Place"),
+                 GoldEntity("Edward Lampert", "Person")],
+                [GoldRelation("NYSE-Euronext", "investsIn", "Mbe"),
+                 GoldRelation("Sears Holdings", "headquarteredIn", "Chicago"),
+                 GoldRelation("Edward Lampert", "hasRole", "chairman", org="Sears Holdings")])
+    g = G()
+    # the resolver gave LSE an alias of NYSE-Euronext, and merged Sears Holdings into Sears
+    lse = g.entity("lse", "Company", "London Stock Exchange", "compagine franco-americana")
+    mbe = g.entity("mbe", "Company", "Mbe")
+    sears = g.entity("sears", "Company", "Sears, Roebuck & Co.", "Sears", "Sears Holdings")
+    chicago, ed = g.entity("chicago", "Place", "Chicago"), g.entity("ed", "Person", "Edward Lampert")
+    g.rel(lse, "investsIn", mbe)  # the graph says LSE invests in Mbe: wrong
+    g.rel(sears, "headquarteredIn", chicago)  # says Sears, Roebuck is based there: wrong
+    g.position(ed, "chairman", sears)
+    score = score_article("x", gold, read_predicted(g.graph))
+    assert score.categories["entities"] == Counts(5, 0, 2)  # NYSE-Euronext, Sears Holdings
+    assert score.predicates["investsIn"] == Counts(0, 1, 1)
+    assert score.predicates["headquarteredIn"] == Counts(0, 1, 1)
+    assert score.predicates["hasRole"] == Counts(0, 1, 1)
+
+
+def test_a_duplicate_entity_still_carries_its_facts():
+    gold = Gold([GoldEntity("Alibaba Cloud Intelligence", "Company", ["Alibaba Cloud"]),
+                 GoldEntity("Alibaba Group Holding", "Company", ["Alibaba"])],
+                [GoldRelation("Alibaba Cloud Intelligence", "subsidiaryOf", "Alibaba Group Holding")])
+    g = G()
+    g.entity("aci", "Company", "Alibaba Cloud Intelligence")
+    cloud = g.entity("ac", "Company", "Alibaba Cloud")  # duplicate: FP as an entity
+    ali = g.entity("ali", "Company", "Alibaba")
+    g.rel(cloud, "subsidiaryOf", ali)
+    score = score_article("x", gold, read_predicted(g.graph))
+    assert score.categories["entities"] == Counts(2, 1, 0)
+    assert score.predicates["subsidiaryOf"] == Counts(1, 0, 0)
+
+
 def test_roles_compare_person_role_and_org_when_given():
     gold = Gold([GoldEntity("Jeff Zhang", "Person"), GoldEntity("Alibaba Cloud Intelligence", "Company",
                                                                ["Alibaba Cloud"]),
