@@ -204,3 +204,39 @@ def test_doc_must_match_article():
     art = Article(id="x", text="Uno.", lang="it")
     with pytest.raises(ValueError):
         extract(spacy.blank("it")("Due."), art)
+
+
+def test_english_ownership_funding_and_roles():
+    text = ("Acme bought a 20% stake in Globex for $300 million. Initech owns 10% of Globex. "
+            "Hooli raised $50 million from Sequel Partners. John Smith, Acme's chief executive, "
+            "spoke. Globex's Umbra unit grows. Acme competes with Initech.")
+    _, _, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG"), ("Initech", "ORG"),
+                                  ("Hooli", "ORG"), ("Sequel Partners", "ORG"),
+                                  ("John Smith", "PER"), ("Umbra", "ORG")])
+    t = _triples(res)
+    assert ("Acme", "investsIn", "Globex") in t and ("Acme", "acquires", "Globex") not in t
+    assert ("Initech", "investsIn", "Globex") in t
+    assert ("Sequel Partners", "investsIn", "Hooli") in t
+    assert ("John Smith", "worksFor", "Acme") in t
+    assert ("Umbra", "subsidiaryOf", "Globex") in t
+    assert ("Acme", "competesWith", "Initech") in t
+    invs = {(_label(res, i.investor), _label(res, i.target), i.amount.value if i.amount else None,
+             i.stake_percent, i.kind) for i in res.facts.investments}
+    assert invs == {("Acme", "Globex", 300_000_000, 20, "stake"),
+                    ("Initech", "Globex", None, 10, "stake"),
+                    ("Sequel Partners", "Hooli", 50_000_000, None, "investment")}
+
+
+def test_revenue_prices_and_per_share_amounts_are_not_investments():
+    text = ("Acme will buy Globex. The new group will have $55 billion in annual revenue and "
+            "pays $40 a share; shares closed at $12. Acme saves $500 million a year in savings.")
+    _, _, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG")])
+    assert res.facts.investments == []
+
+
+def test_product_brands_are_not_entities():
+    text = ("The merger lets the stores sell brands including Nimbus, Stratus and Cirrus from "
+            "Acme, and Zephyr brands from Globex.")
+    _, _, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG"), ("Nimbus", "ORG"),
+                                  ("Stratus", "PER"), ("Cirrus", "ORG"), ("Zephyr", "PER")])
+    assert {e.label for e in res.entities} == {"Acme", "Globex"}

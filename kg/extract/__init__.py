@@ -56,4 +56,5 @@ def extract(doc, article) -> ArticleFacts:
     _rel.hosted_sellers(ctx, slots)
     _rel.positions(ctx, slots)
     _inv.investments(ctx, slots)
+    _men.drop_unused_brands(ctx)
     return ctx.facts

@@ -78,6 +78,8 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
             tpos = _tpl_pos(tpl, ctx.sents[tpl.sent][0] + s)
             head = tpl.text[:tpos]
             low_sent = tpl.text
+            if _funding(ctx, tpl, head, _tpl_pos(tpl, s0 + e), amount, slots):
+                continue
             x = invest_rx.search(head)
             if x and not _attempt_words(ctx, head):
                 inv_i = ctx.slots(x.group("a"))[0]
@@ -105,6 +107,17 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
                     investor=None, evidence=ctx.evidence(tpl.sent, 0.6, f"{EXTRACTOR}.capital"),
                     amount=amount, kind="capital_increase"))
                 continue
+            s_start = ctx.sents[tpl.sent][0]
+            stake_rel = [r for r in ctx.facts.relations if r.predicate == "investsIn"
+                         and r.evidence.start == s_start and r.evidence.extractor.endswith("_stake")]
+            if stake_rel:  # "bought a 20% stake in Y for $N"
+                r = stake_rel[0]
+                pcts = find_percents(sent, ctx.lang)
+                ctx.facts.investments.append(Investment(
+                    investor=r.subject, target=r.object, amount=amount, kind="stake",
+                    stake_percent=pcts[0][2] if pcts else None,
+                    evidence=ctx.evidence(tpl.sent, 0.75, f"{EXTRACTOR}.stake_amount")))
+                continue
             rel = _deal_relation(ctx, tpl)
             if rel is None:
                 continue
@@ -113,6 +126,31 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
                 investor=r.subject, target=r.object, amount=amount, kind="acquisition",
                 evidence=ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.deal_amount"),
                 status=r.status))
+
+
+def _funding(ctx: Ctx, tpl: Template, head: str, pos: int, amount, slots) -> bool:
+    """"X raised $50 million from A and B" / "X ha raccolto 5 milioni da A": A and B invest
+    in X (the first named investor carries the amount)."""
+    d = ctx.data
+    x = re.search(rf"(?P<t>«[CP](\d+)»)[^«.;]{{0,40}}?\b(?:{_alt(d.cues['raise_verbs'])})\s+"
+                  rf"(?:[^«.;]{{0,15}}?\s)?$", head)
+    if not x:
+        return False
+    rest = re.sub(r"^\s*\([^)]*\)", "", tpl.text[pos:])
+    rx = compile_rule(r"^[^«.;]{0,50}?\b(?:{cue:from_investors})\s+{DET}?(?P<inv>{ORGLIST})",
+                      slots, d)
+    y = rx.search(rest)
+    target = int(x.group(2))
+    investors = [i for i in ctx.slots(y.group("inv"))] if y else []
+    investors = [i for i in investors if ctx.mentions[i].kind in ("Company", "Organization")]
+    ctx.facts.investments.append(Investment(
+        investor=ctx.mentions[investors[0]].id if investors else None,
+        target=ctx.mentions[target].id, amount=amount, kind="investment",
+        status="completed" if _has(d.cues["done_words"], head.lower()) else None,
+        evidence=ctx.evidence(tpl.sent, 0.7, f"{EXTRACTOR}.funding")))
+    for i in investors:
+        add_relation(ctx, tpl, "investsIn", i, target, 0.7, "funding")
+    return True
 
 
 def _attempt_words(ctx: Ctx, text: str) -> bool:
@@ -182,7 +220,13 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
     cue = d.cues
     of = _alt(d.prepositions_of)
     holder_rx = re.compile(rf"^\s*(?:{_alt(cue['holder_preps'])})\s*«[CPOH](\d+)»")
-    of_rx = re.compile(rf"^\s*(?:(?:{of})\s*|in\s+)(?:(?:{_alt(d.determiners)})\s*)?«([CPOM])(\d+)»")
+    det = _alt(d.determiners)
+    stake_w = _alt(d.stake_nouns)
+    in_w = _alt(list(d.cues["in_preps"]) + list(d.prepositions_of))
+    # "49% di X", "10% of X", "a 5% stake in X", "il 5% del capitale di X"
+    of_rx = re.compile(
+        rf"^\s*(?:(?:{stake_w})\s+)?(?:(?:{in_w})\s*(?:(?:{det})\s*)?(?:capitale|capital|shares|azioni)"
+        rf"(?:\s+sociale)?\s+)?(?:(?:{in_w})\s*)(?:(?:{det})\s*)?«([CPOM])(\d+)»")
     cap_rx = re.compile(rf"(?:capitale|capital|azioni|shares)\s+(?:(?:{of})\s*)«[CP](\d+)»")
     for tpl in ctx.templates():
         text = tpl.text
@@ -223,6 +267,10 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
             rel = add_relation(ctx, tpl, "investsIn", holder, target, ev_conf, "stake")
             if rel is None:
                 continue
+            hid, tid = ctx.mentions[holder].id, ctx.mentions[target].id
+            if any(i.investor == hid and i.target == tid and i.evidence.start == s0
+                   for i in ctx.facts.investments):
+                continue  # already read with its amount ("a 20% stake in Y for $N")
             ctx.facts.investments.append(Investment(
                 investor=ctx.mentions[holder].id, target=ctx.mentions[target].id,
                 evidence=ctx.evidence(tpl.sent, ev_conf, f"{EXTRACTOR}.stake"),

@@ -161,8 +161,9 @@ def _propagate(ctx: Ctx) -> None:
 
 def _partnership_names(ctx: Ctx) -> None:
     """"A, B & Co." is one name even when the NER split it at the comma."""
-    rx = re.compile(r"\b[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+)+,?\s+(?:&|and)\s+(?:Co\.|Company|"
-                    r"[A-Z][\w'-]+)")
+    # firms write "&" ("Smith, Jones & Co."); "A, B and C" is a list, not a name
+    rx = re.compile(r"\b[A-Z][\w'-]+(?:,\s+[A-Z][\w'-]+){1,2},?\s+(?:&\s+(?:Co\.|Company|[A-Z][\w'-]+)"
+                    r"|and\s+(?:Co\.|Company)(?!\w))")
     for x in rx.finditer(ctx.text):
         inside = [m for m in ctx.mentions if m.start < x.end() and m.end > x.start()]
         if not inside or any(m.kind == "Place" for m in inside):
@@ -414,14 +415,16 @@ def type_mentions(ctx: Ctx) -> None:
     conj = _alt(ctx.data.coordinators)
     bonus: dict[str, Counter] = defaultdict(Counter)
     for tpl in ctx.templates():
-        for x in re.finditer(r"«\w(\d+)»(?=(?:\s*,\s*|\s+(?:" + conj + r")\s+|\s+[-–]\s+)«\w(\d+)»)", tpl.text):
-            a, b = int(x.group(1)), int(x.group(2))
-            if a not in local or b not in local:
-                continue
-            ka, kb = merge_key(ctx.mentions[a].text), merge_key(ctx.mentions[b].text)
-            if ka != kb:
-                bonus[kb][kind_of[ka]] += 1.0
-                bonus[ka][kind_of[kb]] += 1.0
+        # a list ends with a conjunction ("X, Y e Z"); "X, Y" alone may be an apposition
+        lists = re.finditer(r"«\w\d+»(?:\s*,\s*«\w\d+»)*\s*,?\s+(?:" + conj + r")\s+«\w\d+»"
+                            r"|«\w\d+»\s+[-–]\s+«\w\d+»", tpl.text)
+        for x in lists:
+            members = [i for i in ctx.slots(x.group(0)) if i in local]
+            for a in members:
+                for b in members:
+                    ka, kb = merge_key(ctx.mentions[a].text), merge_key(ctx.mentions[b].text)
+                    if ka != kb:
+                        bonus[kb][kind_of[ka]] += 1.0
     for k, c in bonus.items():
         group[k] += c
     for i, loc in local.items():
@@ -684,3 +687,35 @@ def org_noun_descriptions(ctx: Ctx) -> None:
             continue
         seen[k] += 1
         first.setdefault(k, m.id)
+
+
+def drop_unused_brands(ctx: Ctx) -> None:
+    """Product brands are not entities: names listed as brands ("brands including X, Y and Z",
+    "X and Y brands") are dropped unless a fact uses them (a brand that sells on a platform is
+    a company)."""
+    d = ctx.data
+    brand = _alt(d.cues["brand_nouns"])
+    inc = _alt(d.cues["including"])
+    lst = r"«\w\d+»(?:(?:\s*,\s*|\s*,?\s+(?:" + _alt(d.coordinators) + r")\s+)«\w\d+»)*"
+    # "... from Acme, and Zephyr brands": the maker after "from" is not in the list
+    rx = re.compile(rf"\b(?:{brand})\s*,?\s*(?:{inc})\s+(?P<l>{lst})"
+                    rf"|(?<!from )(?<!of )(?<!by )(?<!da )(?<!di )(?P<l2>{lst})\s+(?:{brand})\b")
+    used = set()
+    for r in ctx.facts.relations:
+        used |= {r.subject, r.object}
+    for p in ctx.facts.positions:
+        used |= {p.holder, p.organization}
+    for inv in ctx.facts.investments:
+        used |= {inv.investor, inv.target}
+    drop = set()
+    for tpl in ctx.templates():
+        for x in rx.finditer(tpl.text):
+            for i in ctx.slots(x.group("l") or x.group("l2")):
+                m = ctx.mentions[i]
+                if m.id not in used and m.kind in ("Company", "Platform", "Person", "Organization"):
+                    drop.add(m.id)
+    if drop:
+        # a dropped name is dropped everywhere it recurs
+        texts = {m.text for m in ctx.mentions if m.id in drop}
+        ctx.facts.mentions = [m for m in ctx.mentions if m.text not in texts or m.id in used]
+        ctx._templates = None

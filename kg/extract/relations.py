@@ -118,6 +118,8 @@ def _rules():
         ("apposition_of", "subsidiaryOf",
          r"(?P<a>{CO})\s*,\s*{DET}?(?:{COMPN}|{cue:unit_nouns})(?:\s+[\w-]+)?\s+{OF}(?P<b>{CO})(?!\s*{OF})",
          0.6),
+        ("possessive_named_unit", "subsidiaryOf",
+         r"(?P<b>{CO})'s\s+(?P<a>{ORG})\s+{cue:unit_nouns}\b", 0.7),
         ("possessive_unit", "subsidiaryOf",
          r"(?P<b>{CO})'s\s+(?:[\w-]+\s+)?{cue:unit_nouns}\s*,?\s*(?P<a>{ORG})", 0.7),
         ("controls", "controls",
@@ -126,7 +128,7 @@ def _rules():
         ("bracket_parent", "subsidiaryOf", r"(?P<a>{CO})\s*\(\s*(?P<b>{CO})\s*\)", 0.55),
         # ---- acquires
         ("acquire_verb", "acquires",
-         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w-]+\s+){0,3}?(?P<b>{ORG})",
+         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORG})",
          0.8),
         ("acquire_noun", "acquires",
          r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;]{0,40}?\s)?{OF}(?P<b>{ORG})",
@@ -230,9 +232,15 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
         if name == "acquire_noun" and re.search(r"\bda parte\b|\bby\b", x.group(0)):
             return  # "un acquisto da parte di X": X is the buyer, not the target
         status = _status(ctx, tpl.text)
+        # "bought a 20% stake in Y" is an investment in Y, not an acquisition of Y
+        stake = re.search(r"\d\s*%|\b(?:" + "|".join(map(re.escape, ctx.data.cues["stake_words"]))
+                          + r")\b", _between_verb_and_object(tpl.text, x))
         for a in a_ids:
             for b in b_ids:
-                add_relation(ctx, tpl, "acquires", a, b, conf, name, status)
+                if stake:
+                    add_relation(ctx, tpl, "investsIn", a, b, conf * 0.95, name + "_stake")
+                else:
+                    add_relation(ctx, tpl, "acquires", a, b, conf, name, status)
         return
     if pred == "controls":
         for a in a_ids:
@@ -260,6 +268,12 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
     for a in a_ids:
         for b in b_ids:
             add_relation(ctx, tpl, pred, a, b, conf, name, status)
+
+
+def _between_verb_and_object(text: str, x: re.Match) -> str:
+    """Template text between the end of the subject slot (and "mid") and the object slot."""
+    start = x.end("mid") if x.groupdict().get("mid") is not None else x.start()
+    return text[start:x.start("b")]
 
 
 # --------------------------------------------------------------------------- sellsOn lists
@@ -313,6 +327,8 @@ def _position_rules():
         ("role_per", r"(?P<pre>(?:{cue:possessive})\s+)?(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s*,?\s*(?P<per>{PER})", 0.75),
         # "Acme CEO John Smith", "Acme's chairman John Smith"
         ("org_role_per", r"(?P<org>{ORG})(?:'s)?\s+(?P<role>{ROLE})\s*,?\s*(?P<per>{PER})", 0.75),
+        # "John Smith, Acme's chief executive"
+        ("per_org_role", r"(?P<per>{PER})\s*,\s*(?:{CUR})?(?P<org>{ORG})'s\s+(?:{CUR})?(?P<role>{ROLE})\b", 0.8),
         # "L'Autorità, presieduta da Mario Rossi"
         ("role_verb", r"(?P<org>{ORG})\s*,?\s*(?P<verb>{ROLEVERB})\s+(?P<per>{PER})", 0.8),
         # "Il presidente ad interim è ora Rossi"

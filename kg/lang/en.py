@@ -132,6 +132,11 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "brand_nouns": ("brands", "brand", "labels", "product lines", "products"),
+        "raise_verbs": ("raised", "raises", "has raised", "secured", "secures", "received", "receives", "closed"),
+        "from_investors": ("from", "led by", "backed by", "from investors including", "including"),
+        "done_words": ("raised", "has raised", "secured", "received", "closed"),
+        "stake_words": ("stake", "interest", "holding", "minority stake", "majority stake"),
         "event_words": ("summit", "conference", "forum", "expo", "fair", "festival", "awards", "award", "show", "games", "cup", "championship", "olympics", "convention"),
         "business_verbs": ("announced", "announces", "said it", "agreed", "will buy", "to buy", "reported", "posted", "launched", "owns", "operates", "sold", "sells", "acquired", "has agreed", "signed", "invested", "controls", "holds"),
         "including": ("including", "such as", "like", "among them", "notably"),

@@ -150,6 +150,11 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "brand_nouns": ("marchi", "marchio", "brand", "marche", "linee", "prodotti"),
+        "raise_verbs": ("ha raccolto", "raccoglie", "ha ottenuto", "ottiene", "ha incassato", "incassa", "ha ricevuto", "riceve"),
+        "from_investors": ("da", "dal", "dalla", "dai", "dagli", "dalle", "guidato da", "guidata da", "da parte di"),
+        "done_words": ("ha raccolto", "ha ottenuto", "ha incassato", "ha ricevuto"),
+        "stake_words": ("quota", "quote", "partecipazione", "pacchetto", "percentuale"),
         "event_words": ("summit", "fiera", "forum", "festival", "salone", "expo", "conferenza", "premio", "vertice", "mostra", "convegno", "olimpiadi", "mondiali", "campionato"),
         "business_verbs": ("sta procedendo", "ha esercitato", "ha annunciato", "annuncia", "ha chiuso", "ha comprato", "ha ceduto", "cede", "controlla", "gestisce", "ha lanciato", "lancia", "si pone come obiettivo", "ha registrato", "ha accolto", "è quotata", "ha aperto", "ha firmato", "ha siglato", "ha investito", "possiede", "detiene"),
         "including": ("tra cui", "tra i quali", "tra le quali", "come", "quali", "ad esempio"),
