@@ -26,7 +26,7 @@ properties (biz:geography, biz:mentionedIn, ...) are not scored. Facts compare e
 through identities: each predicted entity stands for ONE gold entity, its partner in the
 entity matching, or, for a duplicate left out of it, the gold entity its names fit best
 (label = gold name, else label among the gold names, else most shared names). So a
-duplicate ("Alibaba Cloud" next to "Alibaba Cloud Intelligence") still carries its facts,
+duplicate (a short form found as a second entity) still carries its facts,
 but an entity wrongly merged with another (a company with the alias of a different one)
 gets no credit for that other entity's facts. A gold fact names an entity by its name (or
 an alias: the entity with that name wins); a gold name that is no entity is compared with
@@ -61,7 +61,7 @@ Numbers. Per article, per category and per predicate the report keeps TP/FP/FN; 
 and overall scores are micro averages (the counts are summed, then P/R/F1 are computed).
 P = TP/(TP+FP), R = TP/(TP+FN), F1 = 2PR/(P+R); with nothing predicted and nothing in the
 gold all three are 1, otherwise an empty denominator gives 0. The language of an article is
-the `it`/`en` part of its file stem (`05_it_generali_geronzi`), else the gold's `lang`,
+the `it`/`en` part of its file stem (`05_it_some_title`), else the gold's `lang`,
 else the article's biz:language in the graph.
 """
 from __future__ import annotations
@@ -121,7 +121,7 @@ def types_compatible(a: str | None, b: str | None) -> bool:
 
 
 def language_of(stem: str, fallback: str | None = None) -> str:
-    """`it`/`en` from a file stem such as `05_it_generali_geronzi`, else the fallback."""
+    """`it`/`en` from a file stem such as `05_it_some_title`, else the fallback."""
     for part in re.split(r"[_\-.]", stem.lower()):
         if part in LANGUAGES:
             return part
