@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Ctx, Template, compile_rule
-from kg.extract.relations import EXTRACTOR, add_relation, salient_company
+from kg.extract.relations import EXTRACTOR, add_relation, description_factor, salient_company
 from kg.facts import Investment
 from kg.money import _alt, find_money, find_percents, parse_duration
 
@@ -263,8 +263,9 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
                 holder = cands[0] if cands else None
             if holder is None or target is None:
                 continue
-            ev_conf = 0.75
-            rel = add_relation(ctx, tpl, "investsIn", holder, target, ev_conf, "stake")
+            ev_conf = 0.75 * description_factor(ctx.mentions[holder]) * description_factor(
+                ctx.mentions[target])
+            rel = add_relation(ctx, tpl, "investsIn", holder, target, 0.75, "stake")
             if rel is None:
                 continue
             hid, tid = ctx.mentions[holder].id, ctx.mentions[target].id

@@ -593,16 +593,18 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
                 ref = named_new.get(words)
             if not ref:
                 continue
+            conf = 0.65
         else:
-            ref = _salient(ctx, s, sent, x.groupdict().get("adj"))
+            ref, margin = _salient(ctx, s, sent, x.groupdict().get("adj"))
+            # a clear favourite makes a confident reading; a close call a weak one, whose
+            # facts fall under the default --min-confidence
+            conf = 0.65 if margin >= 1.5 else 0.4
         if ref is None:
             continue
-        ctx.add_mention(s, e, "Company", confidence=0.6, ref=ref, is_description=True)
-        if kind == "loc":
-            ctx.facts.mentions[-1].confidence = 0.65
+        ctx.add_mention(s, e, "Company", confidence=conf, ref=ref, is_description=True)
 
 
-def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
+def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> tuple[str | None, float]:
     """The named company a description most likely denotes: mentioned most before it,
     first in the article or sentence-initial; same-sentence names only when nothing else
     fits (a description does not usually corefer with a name in its own clause). A place
@@ -636,10 +638,12 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> str | None:
                 sc += 100
         return sc
 
-    best = max(cands.items(), key=score)
+    ranked = sorted(cands.items(), key=score, reverse=True)
+    best = ranked[0]
     if best[1]["n"] == best[1]["same"] and score(best) < 50:
-        return None  # only named in the same sentence: too uncertain to resolve
-    return best[1]["id"]
+        return None, 0.0  # only named in the same sentence: too uncertain to resolve
+    margin = score(best) - score(ranked[1]) if len(ranked) > 1 else 10.0
+    return best[1]["id"], margin
 
 
 def description_facts(ctx: Ctx, slots: dict[str, str]) -> None:

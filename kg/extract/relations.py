@@ -52,12 +52,18 @@ def add_relation(ctx: Ctx, tpl: Template | int, pred: str, a: int, b: int, conf:
         return None
     if name_key(ma.text) == name_key(mb.text):
         return None
-    if ma.is_description or mb.is_description:
-        conf *= 0.9
+    conf *= description_factor(ma) * description_factor(mb)
     sent = tpl if isinstance(tpl, int) else tpl.sent
     rel = Relation(ma.id, pred, mb.id, ctx.evidence(sent, conf, f"{EXTRACTOR}.{rule}"), status)
     ctx.facts.relations.append(rel)
     return rel
+
+
+def description_factor(m) -> float:
+    """How much a fact weakens when an argument is a description: its reading's confidence."""
+    if not m.is_description:
+        return 1.0
+    return 0.9 * min(1.0, m.confidence / 0.65)
 
 
 def salient_company(ctx: Ctx, exclude: set[int] = frozenset()) -> int | None:
