@@ -58,6 +58,16 @@ def format_amount(value: float | int, currency: str) -> str:
     return f"{value:,.0f} {currency}".strip()
 
 
+def summary(G: nx.MultiDiGraph) -> str:
+    """'26 entities, 14 links from 1 article': the subtitle of every view."""
+    articles = {a for _, d in G.nodes(data=True) for a in d.get("articles", [])}
+    articles |= {a for *_, d in G.edges(data=True) for a in d.get("articles", [])}
+    text = f"{G.number_of_nodes()} entities, {G.number_of_edges()} links"
+    if articles:
+        text += f" from {len(articles)} article" + ("s" if len(articles) != 1 else "")
+    return text
+
+
 def edge_label(data: dict[str, Any]) -> str:
     """Predicate, then the amounts of an investment or the role of a person, on a second line."""
     extra = [format_amount(v, c) for v, c in data.get("amounts", [])]
@@ -128,6 +138,8 @@ def render_html(G: nx.MultiDiGraph, title: str = "kg graph") -> str:
     config = {
         "types": {t: TYPE_STYLE[t] for t in NODE_TYPES},
         "typeOrder": list(NODE_TYPES),
+        "articles": len({a for _, d in G.nodes(data=True) for a in d.get("articles", [])}
+                        | {a for *_, d in G.edges(data=True) for a in d.get("articles", [])}),
         "kinds": {k: {kk: vv for kk, vv in KIND_STYLE[k].items() if kk != "mpl"}
                   for k in EDGE_KINDS},
         "predicateKind": PREDICATE_KIND,
@@ -381,6 +393,7 @@ _PAGE_JS = r"""
     status.setAttribute("data-edges", String(c.edges));
     document.getElementById("kg-summary").textContent =
       plural(DATA.nodes.length, "entity", "entities") + ", " + plural(DATA.edges.length, "link", "links") +
+      (CFG.articles ? " from " + plural(CFG.articles, "article", "articles") : "") +
       (c.nodes !== DATA.nodes.length || c.edges !== DATA.edges.length ?
         " (showing " + c.nodes + " and " + c.edges + ")" : "");
   }
@@ -532,6 +545,18 @@ def _component_layout(C: nx.Graph, seed: int) -> dict[str, Any]:
     return {v: ((x - cx) * scale, (y - cy) * scale) for v, (x, y) in pos.items()}
 
 
+def _ordered_subgraph(H: nx.Graph, nodes: list) -> nx.Graph:
+    """The subgraph on `nodes` with nodes and edges in sorted order.
+
+    `H.subgraph()` iterates its node set in hash order, which changes between processes
+    (PYTHONHASHSEED) and with it the seeded layout; building it sorted keeps pictures stable.
+    """
+    C = nx.Graph()
+    C.add_nodes_from(sorted(nodes))
+    C.add_edges_from(sorted(tuple(sorted(e)) for e in H.edges(nodes)))
+    return C
+
+
 def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     """Seeded layout, one component at a time, packed in rows (largest first).
 
@@ -544,7 +569,7 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     comps = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: (-len(c), c[0]))
     boxes = []
     for comp in (c for c in comps if len(c) > 1):
-        pos = _component_layout(H.subgraph(comp).copy(), seed)
+        pos = _component_layout(_ordered_subgraph(H, comp), seed)
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
         boxes.append((pos, max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6, min(xs), max(ys), 0.8, 0.8))
@@ -573,16 +598,25 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
 LABEL_PT = 10  # node label size in the static pictures
 
 
+def _text_box(x: float, y: float, text: str, size: float, unit: float) -> tuple:
+    """Estimated box (x0, y0, x1, y1), in layout units, of centred text at (x, y)."""
+    lines = text.split("\n")
+    w = (0.6 * size * max(len(t) for t in lines) + 4) / unit
+    h = (1.4 * size * len(lines) + 2) / unit
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
 def _place_labels(G: nx.MultiDiGraph, pos: dict, nodes: list, radius_pts: dict,
-                  inch: float) -> dict[str, tuple[float, float, str, str]]:
+                  inch: float, obstacles: list | None = None) -> dict[str, tuple[float, float, str, str]]:
     """Where each node label goes: below its node, else above, right or left, whichever
-    first overlaps no label placed before it and no other node (greedy, hubs first).
+    first overlaps no label placed before it, no edge label (`obstacles`) and no other
+    node (greedy, hubs first).
 
     Returns offsets in points with the text alignment for `annotate`. Sizes are estimated
     from the character count, which is close enough for DejaVu Sans.
     """
     unit = 72.0 * inch  # points per layout unit
-    placed: list[tuple[float, float, float, float]] = []
+    placed: list[tuple[float, float, float, float]] = list(obstacles or [])
     discs = [(pos[v][0], pos[v][1], radius_pts[v] / unit) for v in G]
     out = {}
     for v in nodes:
@@ -648,7 +682,7 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     ax = fig.add_axes((0.0, 0.0, width / W, height / Ht))
     ax.set_axis_off()
     fig.text(0.15 / W, 1 - 0.12 / Ht, title, ha="left", va="top", fontsize=15, fontweight="bold")
-    fig.text(0.15 / W, 1 - 0.5 / Ht, f"{G.number_of_nodes()} entities, {G.number_of_edges()} links",
+    fig.text(0.15 / W, 1 - 0.5 / Ht, summary(G),
              ha="left", va="top", fontsize=11, color="#555")
 
     degree = dict(G.degree())
@@ -663,6 +697,7 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     for u, v, key, data in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         pair_edges.setdefault(tuple(sorted((u, v))), []).append((u, v, key, data))
     kinds_used, types_used = set(), set()
+    edge_boxes: list[tuple] = []
     for (a, b), group in pair_edges.items():
         labels = []
         for i, (u, v, key, data) in enumerate(group):
@@ -683,6 +718,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
             labels.append(edge_label(data).replace("\n", " "))
         if labels and a != b and label_edges:
             (x1, y1), (x2, y2) = pos[a], pos[b]
+            edge_boxes.append(_text_box((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), 8.5,
+                                        72.0 * inch))
             ax.text((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), fontsize=8.5, color="#333",
                     ha="center", va="center", zorder=3,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
@@ -699,7 +736,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                    edgecolors="#333", linewidths=1.0, zorder=4)
 
     labelled = sorted(G, key=lambda v: (-degree.get(v, 0), G.nodes[v].get("label", v)))[:max_labels]
-    for v, (dx, dy, ha, va) in _place_labels(G, pos, labelled, node_radius_pts, inch).items():
+    for v, (dx, dy, ha, va) in _place_labels(G, pos, labelled, node_radius_pts, inch,
+                                                  edge_boxes).items():
         ax.annotate(G.nodes[v].get("label", local_name(v)), pos[v], xytext=(dx, dy),
                     textcoords="offset points", ha=ha, va=va, fontsize=LABEL_PT, zorder=5,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#bbb", "alpha": 0.85})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -78,6 +79,29 @@ def test_static_picture_is_written_and_stable(G, tmp_path, suffix):
     b = viz.write(G, tmp_path / f"b{suffix}", title="test")
     assert a.stat().st_size > 10_000
     assert a.read_bytes() == b.read_bytes()  # seeded layout: same graph, same picture
+
+
+def test_static_picture_is_the_same_in_another_process(G, tmp_path):
+    """Hash randomisation (PYTHONHASHSEED) must not move the layout between runs."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "from viz_graphs import load_store\n"
+        "from kg.store import OxigraphStore\n"
+        "from kg import network, viz\n"
+        "s = OxigraphStore.in_memory(); load_store(s)\n"
+        "viz.write(network.entity_graph(s), sys.argv[2], title='test')\n")
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"p{seed}.svg"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", script, str(Path(__file__).parent), str(out)],
+                       check=True, env=env)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
 
 
 def test_svg_shows_labels_and_legend(G, tmp_path):
