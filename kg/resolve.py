@@ -80,7 +80,7 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
         head = _partnership_head(ms[i].text)
         if head:
             for j in org_named:
-                if _merge_key(ms[j].text) == head:
+                if j not in introduced and _merge_key(ms[j].text) == head:
                     uf.union(i, j)
     acr: dict[str, set[int]] = {}
     for i in org_named:
@@ -139,10 +139,9 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
 def _new_words(article) -> set[str]:
     from kg import lang as langdata
 
-    try:
-        return {w.split()[0] for w in langdata.get(getattr(article, "lang", None) or "").new_words}
-    except ValueError:
-        return set()
+    lang = getattr(article, "lang", None)
+    langs = [lang] if lang in langdata.SUPPORTED else list(langdata.SUPPORTED)
+    return {w.split()[0] for code in langs for w in langdata.get(code).new_words}
 
 
 def _dedupe_relations(facts: ArticleFacts, ent: dict[str, str]) -> list:

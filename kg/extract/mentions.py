@@ -702,7 +702,7 @@ def drop_unused_brands(ctx: Ctx) -> None:
     inc = _alt(d.cues["including"])
     lst = r"«\w\d+»(?:(?:\s*,\s*|\s*,?\s+(?:" + _alt(d.coordinators) + r")\s+)«\w\d+»)*"
     # "... from Acme, and Zephyr brands": the maker after "from" is not in the list
-    rx = re.compile(rf"\b(?:{brand})\s*,?\s*(?:{inc})\s+(?P<l>{lst})"
+    rx = re.compile(rf"\b(?:{brand})\s*,?\s*(?:{inc})\s+(?P<l>[^;:]*?)(?=\s(?:from|by|da|di|of)\s|[;:]|$)"
                     rf"|(?<!from )(?<!of )(?<!by )(?<!da )(?<!di )(?P<l2>{lst})\s+(?:{brand})\b")
     used = set()
     for r in ctx.facts.relations:
