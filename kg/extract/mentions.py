@@ -629,7 +629,7 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> tuple[str | N
 
     def score(kc):
         k, c = kc
-        sc = c["n"] - c["same"] + 0.5 * (c["first"] == first) + 0.3 * c["lead"]
+        sc = c["n"] - c["same"] + 1.0 * (c["first"] == first) + 0.3 * c["lead"]
         if c["same"]:
             sc -= 50  # named in the description's own sentence: another entity
         if adj and len(adj) >= 5:
