@@ -86,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--corpus", type=Path, default=Path("training/corpus"),
                    help="UD .spacy files used to initialise the plain baseline")
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     a = p.parse_args(argv)
     rows = []
     for lang in a.langs.split(","):
@@ -131,6 +132,12 @@ def main(argv: list[str] | None = None) -> None:
     if a.out:
         with a.out.open("a", encoding="utf8") as f:
             f.write(text)
+    if a.json:
+        import json
+
+        a.json.write_text(json.dumps(
+            [{"lang": l_, "pipeline": n_, "words_per_s": round(s_), "tokens": t_, "bytes": b_}
+             for l_, n_, s_, t_, b_ in rows], indent=2))
 
 
 if __name__ == "__main__":

@@ -67,8 +67,9 @@ def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: 
 
 
 def train_ud(lang: str, corpus: Path, runs: Path, ner_model: Path, steps: int,
-             extra: dict[str, object] | None = None) -> Path:
-    """Train morphologizer+parser on UD over the frozen NER tok2vec; returns model-best."""
+             vectors: Path | None = None, extra: dict[str, object] | None = None) -> Path:
+    """Train morphologizer+parser on UD over the frozen NER tok2vec; returns model-best.
+    ``vectors`` must be the table the NER was trained with (the tok2vec reads it)."""
     out = runs / f"ud_{lang}"
     ov: dict[str, object] = {
         "nlp.lang": lang,
@@ -77,6 +78,8 @@ def train_ud(lang: str, corpus: Path, runs: Path, ner_model: Path, steps: int,
         "paths.ner_model": ner_model,
         "training.max_steps": steps,
     }
+    if vectors is not None:
+        ov["paths.vectors"] = vectors
     if steps < 500:  # tiny runs (tests): every label is rare, keep them all
         ov["training.eval_frequency"] = max(1, steps // 2)
         ov["components.parser.min_action_freq"] = 1
@@ -206,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
     if "ner" in stages:
         train_ner(a.lang, corpus, runs, vectors, ner_steps)
     if "ud" in stages:
-        train_ud(a.lang, corpus, runs, runs / f"ner_{a.lang}" / "model-best", ud_steps)
+        train_ud(a.lang, corpus, runs, runs / f"ner_{a.lang}" / "model-best", ud_steps, vectors)
     if "assemble" in stages:
         out = a.model_out or (HERE.parent / "kg" / "models" / a.lang)
         assemble(a.lang, runs, out, a.data)
