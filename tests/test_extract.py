@@ -240,3 +240,17 @@ def test_product_brands_are_not_entities():
     _, _, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG"), ("Nimbus", "ORG"),
                                   ("Stratus", "PER"), ("Cirrus", "ORG"), ("Zephyr", "PER")])
     assert {e.label for e in res.entities} == {"Acme", "Globex"}
+
+
+def test_bank_names_sources_and_implicit_stakes_it():
+    text = ("Orbix Assicurazioni cresce. Orbix Assicurazioni vende. Banco Popolare di Cremona e "
+            "Lodi sale. Borsanews riporta: il cda discute la cessione della partecipazione in "
+            "Zentro.")
+    _, _, res = _run("it", text, [("Orbix Assicurazioni", "ORG"), ("Banco Popolare", "ORG"),
+                                  ("Cremona", "LOC"), ("Lodi", "LOC"), ("Zentro", "ORG")])
+    labels = {e.label: e.kind for e in res.entities}
+    assert labels.get("Banco Popolare di Cremona e Lodi") == "Company"
+    assert "Cremona" not in labels and labels.get("Borsanews") == "Company"
+    assert ("Orbix Assicurazioni", "investsIn", "Zentro") in _triples(res)
+    conf = [r.evidence.confidence for r in res.facts.relations if r.predicate == "investsIn"]
+    assert conf == [0.5]  # an implicit holder is a weak reading

@@ -39,6 +39,8 @@ def extract(doc, article) -> ArticleFacts:
     _men.named_mentions(ctx, doc)
     _men.domain_mentions(ctx)
     _men.extra_names(ctx)
+    _men.source_names(ctx)
+    _men.extend_place_names(ctx)
     _men.clean_mentions(ctx)
     _men.drop_non_entities(ctx)
     ctx.sort_mentions()

@@ -472,6 +472,41 @@ def extra_names(ctx: Ctx) -> None:
             ctx.add_mention(s, e, "Company", confidence=0.6)
 
 
+def extend_place_names(ctx: Ctx) -> None:
+    """"Banca Popolare" + " di Verona e Novara": a bank-like name continues with the places
+    it is named after ("Cassa di Risparmio di X", "Banca Popolare di Y")."""
+    d = ctx.data
+    heads = {w.lower() for w in d.cues["org_name_words"]}
+    of = _alt(d.prepositions_of)
+    conj = _alt(d.coordinators)
+    for m in sorted(ctx.mentions, key=lambda m: m.start):
+        if m.kind == "Place" or not m.text.split() or m.text.split()[0].lower() not in heads:
+            continue
+        rx = re.compile(rf"\s+(?:{of})\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)"
+                        rf"(?:\s+(?:{conj})\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*))?")
+        x = rx.match(ctx.text, m.end)
+        if not x:
+            continue
+        places = [o for o in ctx.mentions if o is not m and o.start >= m.end and o.end <= x.end()]
+        if any(o.kind != "Place" for o in places):
+            continue
+        for o in places:
+            ctx.facts.mentions.remove(o)
+        m.end = x.end()
+        m.text = ctx.text[m.start:m.end]
+    ctx._templates = None
+
+
+def source_names(ctx: Ctx) -> None:
+    """A capitalised name before a reporting verb ("X riporta:", "X reports") is a media
+    outlet the NER may have missed."""
+    d = ctx.data
+    rx = re.compile(rf"(?<![\w.])([A-Z][\w.-]+)\s+(?:{_alt(d.cues['report_verbs'])})\b")
+    for x in rx.finditer(ctx.text):
+        if _free(ctx, x.start(1), x.end(1)) and x.group(1).lower() not in d.stop_words:
+            ctx.add_mention(x.start(1), x.end(1), "Company", confidence=0.6)
+
+
 def drop_non_entities(ctx: Ctx) -> None:
     """Events ("... Summit", "Fiera ...") and, in English, a country used as a modifier
     ("U.S. retailer") are not entities."""

@@ -77,8 +77,10 @@ GENERIC_LEAD = {"banca", "banco", "bank", "gruppo", "group", "assicurazioni", "c
 
 
 def merge_key(text: str) -> str:
-    """Key under which two names denote one firm: no legal suffix, no leading generic word."""
-    words = core_name(text).split()
+    """Key under which two names denote one firm: no legal suffix, no leading generic word,
+    no trailing "-ACRONYM" part, spaces ignored ("San Paolo-IMI" = "Sanpaolo")."""
+    core = re.sub(r"(?<=\w)-[A-Z]{2,5}$", "", core_name(text))
+    words = core.split()
     while len(words) > 1 and words[0].lower() in GENERIC_LEAD:
         words = words[1:]
-    return slug(" ".join(words))
+    return slug("".join(words))

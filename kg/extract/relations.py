@@ -103,9 +103,9 @@ def _rules():
     return [
         # ---- operates
         ("own_platform", "operates",
-         r"(?P<a>{CO})[^«.;]*?\b{cue:possessive}\s+{PLATN}\s+(?P<b>{PLATLIST})", 0.85),
+         r"(?P<a>{CO})[^«.;:]*?\b{cue:possessive}\s+{PLATN}\s+(?P<b>{PLATLIST})", 0.85),
         ("platform_list", "operates",
-         r"(?P<a>{CO})[^«.;]{0,80}?\b{PLATN}\s+(?P<b>{PLATLIST})", 0.6),
+         r"(?P<a>{CO})[^«.;:]{0,80}?\b{PLATN}\s+(?P<b>{PLATLIST})", 0.6),
         ("platform_apposition", "operates",
          r"(?P<b>{PLAT})\s*,\s*{DET}?{PLATN}\b[^«;.]{0,40}?{OF}(?P<a>{CO})", 0.8),
         ("platform_of", "operates",
@@ -134,21 +134,21 @@ def _rules():
         ("bracket_parent", "subsidiaryOf", r"(?P<a>{CO})\s*\(\s*(?P<b>{CO})\s*\)", 0.55),
         # ---- acquires
         ("acquire_verb", "acquires",
-         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORG})",
+         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORG})",
          0.8),
         ("acquire_noun", "acquires",
-         r"(?P<a>{CO})(?P<mid>[^«.;]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;]{0,40}?\s)?{OF}(?P<b>{ORG})",
+         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;:]{0,40}?\s)?{OF}(?P<b>{ORG})",
          0.75),
         ("acquisition_by", "acquires",
-         r"{cue:acquire_nouns}\s+(?:[^«.;]{0,30}?\s)?{cue:by_agent}\s*(?P<a>{CO})(?P<mid>[^«.;]{0,30}?)(?P<b>{CO})",
+         r"{cue:acquire_nouns}\s+(?:[^«.;:]{0,30}?\s)?{cue:by_agent}\s*(?P<a>{CO})(?P<mid>[^«.;:]{0,30}?)(?P<b>{CO})",
          0.65),
         ("acquisition_by_subject", "acquires",
-         r"(?P<b>{CO})\s+(?:rappresenta|è|sarà|is|was|represents)\s+(?P<mid>[^«.;]{0,30}?)\b{cue:acquire_nouns}\b[^«.;]{0,20}?(?:da parte d\w*'?|by)\s*(?P<a>{CO})",
+         r"(?P<b>{CO})\s+(?:rappresenta|è|sarà|is|was|represents)\s+(?P<mid>[^«.;:]{0,30}?)\b{cue:acquire_nouns}\b[^«.;:]{0,20}?(?:da parte d\w*'?|by)\s*(?P<a>{CO})",
          0.65),
         ("acquisition_of_by", "acquires",
          r"{cue:acquire_nouns}\s+{OF}(?P<b>{ORG})\s+{cue:by_agent}\s*(?P<a>{CO})", 0.8),
         ("acquired_by", "acquires",
-         r"(?P<b>{ORG})[^«.;]{0,30}?\b{cue:passive_acquired}\s+(?P<a>{CO})", 0.75),
+         r"(?P<b>{ORG})[^«.;:]{0,30}?\b{cue:passive_acquired}\s+(?P<a>{CO})", 0.75),
         ("possessive_acquisition", "acquires",
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:acquire_nouns}\s+of\s+(?P<b>{ORG})", 0.75),
         # ---- mergesWith
@@ -156,22 +156,22 @@ def _rules():
          r"{cue:merge_nouns}\s+(?:{cue:between})\s+{DET}?(?P<a>{CO})\s*(?:,|\s+(?:e|ed|and|con|with)\s+){DET}?(?P<b>{CO})",
          0.85),
         ("merger_with", "mergesWith",
-         r"(?P<a>{CO})[^«.;]{0,50}?\b{cue:merge_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.7),
+         r"(?P<a>{CO})[^«.;:]{0,50}?\b{cue:merge_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.7),
         ("merger_names", "mergesWith",
          r"{cue:merge_nouns}\s+(?P<a>{CO})\s*[-–/]\s*(?P<b>{CO})", 0.75),
         ("merge_verb", "mergesWith",
-         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})[^«.;]{0,30}?\b{cue:merge_verbs}", 0.75),
+         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})[^«.;:]{0,30}?\b{cue:merge_verbs}", 0.75),
         ("merge_verb_with", "mergesWith",
-         r"(?P<a>{CO})[^«.;]{0,30}?\b{cue:merge_verbs}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.75),
+         r"(?P<a>{CO})[^«.;:]{0,30}?\b{cue:merge_verbs}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})", 0.75),
         # ---- partnersWith
         ("jv_of", "partnersWith",
-         r"{cue:partner_nouns}[^«.;]{0,40}?(?:{cue:controlled_by}|{cue:between})\s+{DET}?(?P<a>{CO})\s+(?:e|ed|and)\s+{DET}?(?P<b>{CO})",
+         r"{cue:partner_nouns}[^«.;:]{0,40}?(?:{cue:controlled_by}|{cue:between})\s+{DET}?(?P<a>{CO})\s+(?:e|ed|and)\s+{DET}?(?P<b>{CO})",
          0.75),
         ("partner_with", "partnersWith",
-         r"(?:(?P<a>{CO})[^«.;]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})",
+         r"(?:(?P<a>{CO})[^«.;:]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})",
          0.7),
         ("sign_agreement", "partnersWith",
-         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})\s+(?:{cue:sign_verbs})\s+[^«.;]{0,30}?{cue:agreement_nouns}",
+         r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})\s+(?:{cue:sign_verbs})\s+[^«.;:]{0,30}?{cue:agreement_nouns}",
          0.75),
         # ---- competesWith
         ("rival_of", "competesWith",
@@ -180,14 +180,14 @@ def _rules():
         ("possessive_rival", "competesWith",
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:rival_nouns}\s*,?\s*(?P<b>{ORGLIST})", 0.65),
         ("compete_with", "competesWith",
-         r"(?P<a>{CO})[^«.;]{0,20}?\b{cue:compete_verbs}\s+(?:{cue:with}|against|con)?\s*{DET}?(?P<b>{ORGLIST})",
+         r"(?P<a>{CO})[^«.;:]{0,20}?\b{cue:compete_verbs}\s+(?:{cue:with}|against|con)?\s*{DET}?(?P<b>{ORGLIST})",
          0.65),
         # ---- sellsOn
         ("store_on", "sellsOn",
-         r"(?P<a>{CO})[^«.;]{0,60}?\b{cue:store_nouns}\s+(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         r"(?P<a>{CO})[^«.;:]{0,60}?\b{cue:store_nouns}\s+(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
          0.7),
         ("sell_on", "sellsOn",
-         r"(?P<a>{ORGLIST})[^«.;]{0,10}?\b{cue:sell_verbs}\s+(?:[^«.;]{0,40}?\s)?(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         r"(?P<a>{ORGLIST})[^«.;:]{0,10}?\b{cue:sell_verbs}\s+(?:[^«.;:]{0,40}?\s)?(?:{cue:on_preps})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
          0.65),
         # ---- investsIn
         ("shareholder_of", "investsIn",
@@ -195,16 +195,19 @@ def _rules():
         ("is_shareholder", "investsIn",
          r"(?P<a>{ORG})\s+(?:è|is|was|remains|resta|rimane)\s+{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})",
          0.8),
+        ("stake_in", "stake_in",
+         r"(?:(?P<a>{COO})[^«.;:]{0,60}?)?\b{cue:stake_words}\s+(?:(?:in|nel|nella|of|di|della|del)\s+)(?:{DET})?(?P<b>{CO})",
+         0.7),
         # ---- headquarteredIn
         ("based_in", "headquarteredIn",
-         r"(?P<a>{COO})(?:[^«.;]{0,60}?)\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
+         r"(?P<a>{COO})(?:[^«.;:]{0,60}?)\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
         ("loc_based", "headquarteredIn",
          r"(?P<b>{LOC})-based\s+(?:[\w-]+\s+){0,3}?(?P<a>{COO})", 0.75),
         ("loc_based_app", "headquarteredIn",
          r"(?P<a>{COO})\s*,\s*{DET}?(?P<b>{LOC})-based", 0.75),
         # ---- targetsMarket
         ("target_market", "targetsMarket",
-         r"(?P<a>{CO})[^«.;]{0,40}?\b{cue:target_verbs}\s+{DET}?(?P<b>{MKT})", 0.6),
+         r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:target_verbs}\s+{DET}?(?P<b>{MKT})", 0.6),
     ]
 
 
@@ -257,6 +260,13 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
                 else:
                     add_relation(ctx, tpl, p, a, b, conf, name)
         return
+    if pred == "stake_in":
+        pred = "investsIn"
+        if not a_ids:  # "la cessione della partecipazione in Y": the article's company's stake
+            s = salient_company(ctx, exclude=set(b_ids))
+            if s is None:
+                return
+            a_ids, conf = [s], 0.5
     if pred == "partnersWith" and not a_ids:
         s = salient_company(ctx, exclude=set(b_ids))
         if s is None:
@@ -340,13 +350,13 @@ def _position_rules():
         # "Il presidente ad interim è ora Rossi"
         ("role_is_per", r"(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s+(?:{cue:copula})\s+(?:\w+\s+)?(?P<per>{PER})", 0.65),
         # "X si è dimesso dalla carica di presidente delle Y" -> former
-        ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
+        ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;:]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
         # "X, the chairman of Acme, will become the chairman of the new company" -> announced
         ("will_become", r"(?P<per>{PER})\s*(?:,[^«]{0,60}?«[^»]+»[^«]{0,10}?,|,[^«,]{0,60},)?\s*(?P<fut>{FUTURE})\s+{DET}?(?:(?:new|nuovo|nuova)\s+)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "X è/is the new CEO of Y"
         ("per_is_role", r"(?P<per>{PER})\s+(?:{cue:copula})\s+{DET}?(?:(?:new|nuovo|nuova|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "X ... nel consiglio di amministrazione di Y" / "sits on the board of Y"
-        ("on_board", r"(?P<per>{PER})[^«.;]{0,60}?(?:\bnel|\bin|\bon|\bal)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
+        ("on_board", r"(?P<per>{PER})[^«.;:]{0,60}?(?:\bnel|\bin|\bon|\bal)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
     ]
 
 

@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "report_verbs": ("reports", "reported", "writes", "wrote", "revealed"),
         "brand_nouns": ("brands", "brand", "labels", "product lines", "products"),
         "raise_verbs": ("raised", "raises", "has raised", "secured", "secures", "received", "receives", "closed"),
         "from_investors": ("from", "led by", "backed by", "from investors including", "including"),

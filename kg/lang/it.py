@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "report_verbs": ("riporta", "riferisce", "scrive", "rivela", "ha rivelato", "ha scritto", "ha riportato"),
         "brand_nouns": ("marchi", "marchio", "brand", "marche", "linee", "prodotti"),
         "raise_verbs": ("ha raccolto", "raccoglie", "ha ottenuto", "ottiene", "ha incassato", "incassa", "ha ricevuto", "riceve"),
         "from_investors": ("da", "dal", "dalla", "dai", "dagli", "dalle", "guidato da", "guidata da", "da parte di"),
