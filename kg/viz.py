@@ -557,8 +557,24 @@ def _ordered_subgraph(H: nx.Graph, nodes: list) -> nx.Graph:
     return C
 
 
-def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
-    """Seeded layout, one component at a time, packed in rows (largest first).
+def _skyline(sizes: list[tuple[float, float]], width: float) -> list[tuple[float, float]]:
+    """(x, depth) of each (w, h) box, placed in order as high, then as far left, as it fits."""
+    placed: list[tuple[float, float, float, float]] = []
+    for w, h in sizes:
+        best = None
+        for x in sorted({0.0} | {r[0] + r[2] for r in placed}):
+            if x > 0 and x + w > width + 1e-9:
+                continue
+            depth = max((r[1] + r[3] for r in placed
+                         if r[0] < x + w - 1e-9 and x < r[0] + r[2] - 1e-9), default=0.0)
+            if best is None or (depth, x) < (best[1], best[0]):
+                best = (x, depth)
+        placed.append((best[0], best[1], w, h))
+    return [(x, d) for x, d, _, _ in placed]
+
+
+def _layout(H: nx.Graph, seed: int, labels: dict[str, str] | None = None) -> dict[str, tuple[float, float]]:
+    """Seeded layout, one component at a time, packed side by side (largest first).
 
     Laying out components separately keeps each one readable (a global spring layout flings
     small components to the corners and squeezes the big one); the seed and the sorted
@@ -576,26 +592,33 @@ def _layout(H: nx.Graph, seed: int) -> dict[str, tuple[float, float]]:
     lone = [c[0] for c in comps if len(c) == 1]
     if lone:  # entities without links: one compact grid, packed like a component
         cols = max(1, math.ceil(math.sqrt(len(lone) * 1.5)))
-        grid = {v: ((i % cols) * 1.25, -(i // cols) * 0.8) for i, v in enumerate(lone)}
         rows = math.ceil(len(lone) / cols)
-        boxes.append((grid, (min(cols, len(lone)) - 1) * 1.25 + 1.4, (rows - 1) * 0.8 + 1.0,
-                      0.0, 0.0, 0.7, 0.5))
-    row_width = max(max(b[1] for b in boxes), math.sqrt(sum(b[1] * b[2] for b in boxes)) * 1.5)
-    out: dict[str, tuple[float, float]] = {}
-    x = y = 0.0
-    row_height = 0.0
-    for pos, w, h, minx, maxy, padx, pady in boxes:
-        if x > 0 and x + w > row_width + 1e-9:
-            x, y = 0.0, y - row_height
-            row_height = 0.0
-        for v, (px, py) in pos.items():
-            out[v] = (x + (px - minx) + padx, y - (maxy - py) - pady)
-        x += w
-        row_height = max(row_height, h)
+        # column width from its longest label (about 0.085 layout units per character)
+        col_w = [max([0.9] + [0.085 * len((labels or {}).get(v, "")) + 0.35
+                              for v in lone[c::cols]]) for c in range(cols)]
+        col_x = [sum(col_w[:c]) + col_w[c] / 2 for c in range(cols)]
+        grid = {v: (col_x[i % cols], -(i // cols) * 0.7) for i, v in enumerate(lone)}
+        boxes.append((grid, sum(col_w) + 0.2, (rows - 1) * 0.7 + 0.9, 0.0, 0.0, 0.1, 0.45))
+    # Skyline packing: each box (largest first) goes as high as it can, then as far left,
+    # within a width limit; of a few limits, keep the most compact, roughly landscape result.
+    widest = max(b[1] for b in boxes)
+    side = math.sqrt(sum(b[1] * b[2] for b in boxes))
+    best_cost, out = None, {}
+    for factor in (1.2, 1.4, 1.6, 1.8, 2.0, 2.4):
+        spots = _skyline([(b[1], b[2]) for b in boxes], max(widest, side * factor))
+        W = max(x + b[1] for (x, _), b in zip(spots, boxes))
+        D = max(d + b[2] for (_, d), b in zip(spots, boxes))
+        cost = W * D * max(1.0, (W / D) / 1.6, (D / W) / 0.8)
+        if best_cost is None or cost < best_cost - 1e-9:
+            best_cost, out = cost, {}
+            for (x, depth), (pos, w, h, minx, maxy, padx, pady) in zip(spots, boxes):
+                for v, (px, py) in pos.items():
+                    out[v] = (x + (px - minx) + padx, -depth - (maxy - py) - pady)
     return out
 
 
-LABEL_PT = 10  # node label size in the static pictures
+LABEL_PT = 11  # node label size in the static pictures
+MARGIN_X, MARGIN_Y = 1.1, 0.8  # layout units around the nodes: room for their labels
 
 
 def _text_box(x: float, y: float, text: str, size: float, unit: float) -> tuple:
@@ -667,11 +690,11 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     H = nx.Graph()
     H.add_nodes_from(sorted(G.nodes()))
     H.add_edges_from(sorted(simple_graph(G).edges()))
-    pos = _layout(H, seed)
+    pos = _layout(H, seed, {v: str(G.nodes[v].get("label", local_name(v))) for v in G})
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
-    span_x, span_y = max(xs) - min(xs) + 1.6, max(ys) - min(ys) + 1.6
-    inch = min(1.7, 26.0 / span_x, 24.0 / span_y)  # inches per layout unit, capped size
+    span_x, span_y = max(xs) - min(xs) + 2 * MARGIN_X, max(ys) - min(ys) + 2 * MARGIN_Y
+    inch = min(1.15, 16.0 / span_x, 16.0 / span_y)  # inches per layout unit, capped size
     width = max(6.0, span_x * inch)
     height = max(4.5, span_y * inch)
     legend_w, header_h = 2.9, 0.9
@@ -718,9 +741,9 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
             labels.append(edge_label(data).replace("\n", " "))
         if labels and a != b and label_edges:
             (x1, y1), (x2, y2) = pos[a], pos[b]
-            edge_boxes.append(_text_box((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), 8.5,
+            edge_boxes.append(_text_box((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), 9,
                                         72.0 * inch))
-            ax.text((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), fontsize=8.5, color="#333",
+            ax.text((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), fontsize=9, color="#333",
                     ha="center", va="center", zorder=3,
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
 
@@ -744,10 +767,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     if pos:
         xs = [p[0] for p in pos.values()]
         ys = [p[1] for p in pos.values()]
-        padx = 0.12 * (max(xs) - min(xs) or 1)
-        pady = 0.12 * (max(ys) - min(ys) or 1)
-        ax.set_xlim(min(xs) - padx, max(xs) + padx)
-        ax.set_ylim(min(ys) - pady, max(ys) + pady)
+        ax.set_xlim(min(xs) - MARGIN_X, max(xs) + MARGIN_X)
+        ax.set_ylim(min(ys) - MARGIN_Y, max(ys) + MARGIN_Y)
     else:
         ax.text(0.5, 0.5, "empty graph", ha="center", va="center", transform=ax.transAxes)
 
@@ -758,7 +779,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                        linewidth=KIND_STYLE[k]["width"], label=f"{k} link")
                 for k in EDGE_KINDS if k in kinds_used]
     if handles:
-        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.8, 0.93), fontsize=11,
+        fig.legend(handles=handles, loc="upper left",
+                   bbox_to_anchor=((width + 0.15) / W, 1 - header_h / Ht), fontsize=11,
                    frameon=True, title="Legend", title_fontsize=12, borderpad=0.8,
                    labelspacing=0.9)
     path.parent.mkdir(parents=True, exist_ok=True)
