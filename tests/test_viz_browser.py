@@ -260,3 +260,26 @@ def test_too_large_graph_shows_a_message_not_a_frozen_page(browser, tmp_path, mo
     browser.js("document.getElementById('kg-draw-anyway').click()")
     status = ready(browser)
     assert status["state"] == "ready" and status["nodes"] == "60" and status["edges"] == "59"
+
+
+@pytest.mark.model
+def test_seed_article_end_to_end_in_the_browser(browser, cli, tmp_path):
+    """kg build seeds/ then kg viz: the page draws exactly the graph the store holds."""
+    from kg.store import open_store
+
+    assert cli("build", Path(__file__).parents[1] / "seeds").exit_code == 0
+    out = tmp_path / "seed.html"
+    r = cli("viz", "-o", out)
+    assert r.exit_code == 0, r.output
+    with open_store(os.environ["KG_STORE"], read_only=True) as store:
+        G = network.entity_graph(store)
+    assert G.number_of_edges() > 5  # the seed states operates/sellsOn/worksFor links
+    browser.open(out)
+    status = ready(browser)
+    assert (status["state"], int(status["nodes"]), int(status["edges"])) == (
+        "ready", G.number_of_nodes(), G.number_of_edges())
+    browser.js("document.getElementById('kg-search').focus()")
+    browser.call("Input.insertText", text="Tmall", session=True)
+    assert int(browser.status()["searchHits"]) >= 1
+    browser.js("var s=document.getElementById('kg-search'); s.value=''; s.dispatchEvent(new Event('input'))")
+    browser.screenshot("viz-seed.png")
