@@ -409,7 +409,8 @@ _PAGE_JS = r"""
     var q = (query || "").trim().toLowerCase(), hits = [];
     var out = document.getElementById("kg-search-result");
     if (!q) { out.textContent = ""; status.setAttribute("data-search-hits", "");
-              status.setAttribute("data-search-first", ""); if (network) { network.unselectAll(); } return; }
+              status.setAttribute("data-search-first", "");
+              if (network) { network.unselectAll(); network.fit({animation: false}); } return; }
     DATA.nodes.forEach(function (n) {
       var names = [n.label].concat(n.aliases);
       var exact = names.some(function (s) { return s.toLowerCase() === q; });
