@@ -48,6 +48,7 @@ def extract(doc, article) -> ArticleFacts:
     _men.market_mentions(ctx)
     _men.regulator_mentions(ctx)
     _men.epithet_mentions(ctx)
+    _men.bracket_acronyms(ctx)
     ctx.sort_mentions()
     _men.org_noun_descriptions(ctx)
     _men.descriptions(ctx, slots)

@@ -507,6 +507,23 @@ def source_names(ctx: Ctx) -> None:
             ctx.add_mention(x.start(1), x.end(1), "Company", confidence=0.6)
 
 
+def bracket_acronyms(ctx: Ctx) -> None:
+    """"Name (ACR)" / "ACR (Name)": an acronym in brackets next to a name is another form of
+    that name, whatever its letters (foreign names abbreviate in their own language)."""
+    ms = sorted(ctx.mentions, key=lambda m: m.start)
+    for a, b in zip(ms, ms[1:]):
+        if a.kind == "Person" or b.kind == "Person" or a.ref or b.ref:
+            continue
+        if not re.fullmatch(r"\s*\(\s*", ctx.text[a.end:b.start]) or \
+                not ctx.text[b.end:b.end + 3].lstrip().startswith(")"):
+            continue
+        acr = lambda t: re.fullmatch(r"[A-Z][A-Z0-9&.-]{1,7}", t) is not None  # noqa: E731
+        if acr(b.text) and not acr(a.text):
+            b.ref, b.kind = a.id, a.kind
+        elif acr(a.text) and not acr(b.text):
+            a.ref, a.kind = b.id, b.kind
+
+
 def drop_non_entities(ctx: Ctx) -> None:
     """Events ("... Summit", "Fiera ...") and, in English, a country used as a modifier
     ("U.S. retailer") are not entities."""
@@ -586,7 +603,9 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
     - "the new company ... called X": the description refers to X from then on
     """
     d = ctx.data
-    cn = _alt(list(d.company_nouns) + list(d.epithet_nouns))
+    # relational nouns ("parent of X", "unità di X") name another firm, not a description
+    relational = set(d.cues["unit_nouns"]) | set(d.cues["relational_nouns"])
+    cn = _alt([n for n in list(d.company_nouns) + list(d.epithet_nouns) if n not in relational])
     ep = _alt(d.epithet_nouns)
     geo = _alt(d.geo_adjectives)
     demonym = r"[a-zà-ú]+(?:ese|esi|ino|ina|ini|ine|ano|ana|ani|ane|ense|ensi)"
@@ -659,7 +678,7 @@ def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> tuple[str | N
         if not ctx.text[s0:m.start].strip():
             c["lead"] += 1
     if not cands:
-        return None
+        return None, 0.0
     first = min(c["first"] for c in cands.values())
 
     def score(kc):

@@ -238,6 +238,8 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
     if pred == "acquires":
         if _attempt(ctx, tpl.text[:x.end()]) or "«" in mid:
             return
+        if re.match(r"'s\b|\s*'\s", tpl.text[x.end():x.end() + 3]):
+            return  # "acquired Nokia's devices business": a part of the company, not the company
         if name == "acquire_noun" and re.search(r"\bda parte\b|\bby\b", x.group(0)):
             return  # "un acquisto da parte di X": X is the buyer, not the target
         status = _status(ctx, tpl.text)

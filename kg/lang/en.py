@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "relational_nouns": ("parent", "parent company", "owner", "partner", "rival", "competitor", "supplier", "customer", "client", "shareholder", "investor", "joint venture", "venture", "subsidiary", "unit", "division", "affiliate"),
         "report_verbs": ("reports", "reported", "writes", "wrote", "revealed"),
         "brand_nouns": ("brands", "brand", "labels", "product lines", "products"),
         "raise_verbs": ("raised", "raises", "has raised", "secured", "secures", "received", "receives", "closed"),

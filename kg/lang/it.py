@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "relational_nouns": ("controllata", "controllante", "capogruppo", "socio", "partner", "rivale", "concorrente", "fornitore", "cliente", "proprietario", "azionista", "joint-venture", "joint venture"),
         "report_verbs": ("riporta", "riferisce", "scrive", "rivela", "ha rivelato", "ha scritto", "ha riportato"),
         "brand_nouns": ("marchi", "marchio", "brand", "marche", "linee", "prodotti"),
         "raise_verbs": ("ha raccolto", "raccoglie", "ha ottenuto", "ottiene", "ha incassato", "incassa", "ha ricevuto", "riceve"),
