@@ -530,9 +530,9 @@ def _component_layout(C: nx.Graph, seed: int) -> dict[str, Any]:
     n = C.number_of_nodes()
     if n == 1:
         return {next(iter(C)): (0.0, 0.0)}
-    if n == 2:
+    if n == 2:  # one above the other: the link label fits between, whatever its length
         a, b = sorted(C)
-        return {a: (-0.7, 0.0), b: (0.7, 0.0)}
+        return {a: (0.0, 0.7), b: (0.0, -0.7)}
     if n <= 80:
         start = nx.spring_layout(C, seed=seed, iterations=100)
         pos = nx.kamada_kawai_layout(C, pos=start)
@@ -631,7 +631,8 @@ def _text_box(x: float, y: float, text: str, size: float, unit: float) -> tuple:
 
 
 def _place_labels(G: nx.MultiDiGraph, pos: dict, nodes: list, radius_pts: dict,
-                  inch: float, obstacles: list | None = None) -> dict[str, tuple[float, float, str, str]]:
+                  inch: float, obstacles: list | None = None,
+                  bounds: tuple | None = None) -> dict[str, tuple[float, float, str, str]]:
     """Where each node label goes: below its node, else above, right or left, whichever
     first overlaps no label placed before it, no edge label (`obstacles`) and no other
     node (greedy, hubs first).
@@ -658,6 +659,8 @@ def _place_labels(G: nx.MultiDiGraph, pos: dict, nodes: list, radius_pts: dict,
 
         def clashes(box):
             x0, y0, x1, y1 = box
+            if bounds and (x0 < bounds[0] or x1 > bounds[2] or y0 < bounds[1] or y1 > bounds[3]):
+                return True
             if any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed):
                 return True
             return any(x0 < cx + r and cx - r < x1 and y0 < cy + r and cy - r < y1
@@ -670,12 +673,15 @@ def _place_labels(G: nx.MultiDiGraph, pos: dict, nodes: list, radius_pts: dict,
 
 
 def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
-                  seed: int = 7, max_labels: int = 60, max_edge_labels: int = 80) -> Path:
+                  seed: int = 7, max_labels: int = 60, max_edge_labels: int = 300,
+                  max_unlinked: int = 30) -> Path:
     """Write G as a PNG or SVG picture (chosen by suffix) with a legend; returns the path.
 
-    Only the `max_labels` best-connected entities are named, and links are labelled only
-    when there are at most `max_edge_labels` of them: beyond that, labels would pile up
-    (the legend still tells the kinds apart).
+    Labels must stay readable, so: the `max_labels` best-connected entities are named (and
+    every unlinked entity drawn); a link label that would cover another one is left out
+    (investments and ownership first; the legend still tells the kinds apart), and none
+    when there are more than `max_edge_labels` links; more than `max_unlinked` entities
+    without any link are not drawn but counted in the subtitle (the HTML view has them all).
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -688,6 +694,15 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     if fmt not in ("png", "svg"):
         raise ValueError(f"static pictures are .png or .svg, not {path.suffix!r}")
 
+    subtitle = summary(G)
+    lone = sorted(v for v in G if all(u == v for u in nx.all_neighbors(G, v)))
+    if len(lone) > max_unlinked:
+        subtitle += f"; {len(lone)} entities without links not drawn"
+        keep = set(G) - set(lone)
+        D = nx.MultiDiGraph()
+        D.add_nodes_from((v, G.nodes[v]) for v in sorted(keep))
+        D.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True))
+        G, lone = D, []
     H = nx.Graph()
     H.add_nodes_from(sorted(G.nodes()))
     H.add_edges_from(sorted(simple_graph(G).edges()))
@@ -695,7 +710,7 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span_x, span_y = max(xs) - min(xs) + 2 * MARGIN_X, max(ys) - min(ys) + 2 * MARGIN_Y
-    inch = min(1.15, 16.0 / span_x, 16.0 / span_y)  # inches per layout unit, capped size
+    inch = min(1.15, 40.0 / span_x, 40.0 / span_y)  # inches per layout unit, capped size
     width = max(6.0, span_x * inch)
     height = max(4.5, span_y * inch)
     legend_w, header_h = 2.9, 0.9
@@ -706,7 +721,7 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     ax = fig.add_axes((0.0, 0.0, width / W, height / Ht))
     ax.set_axis_off()
     fig.text(0.15 / W, 1 - 0.12 / Ht, title, ha="left", va="top", fontsize=15, fontweight="bold")
-    fig.text(0.15 / W, 1 - 0.5 / Ht, summary(G),
+    fig.text(0.15 / W, 1 - 0.5 / Ht, subtitle,
              ha="left", va="top", fontsize=11, color="#555")
 
     degree = dict(G.degree())
@@ -721,7 +736,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
     for u, v, key, data in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
         pair_edges.setdefault(tuple(sorted((u, v))), []).append((u, v, key, data))
     kinds_used, types_used = set(), set()
-    edge_boxes: list[tuple] = []
+    edge_texts: list[tuple] = []  # (priority, x, y, text)
+    priority = {k: i for i, k in enumerate(("investment", "ownership", "trade", "people", "place"))}
     for (a, b), group in pair_edges.items():
         labels = []
         for i, (u, v, key, data) in enumerate(group):
@@ -742,11 +758,20 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
             labels.append(edge_label(data).replace("\n", " "))
         if labels and a != b and label_edges:
             (x1, y1), (x2, y2) = pos[a], pos[b]
-            edge_boxes.append(_text_box((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), 9,
-                                        72.0 * inch))
-            ax.text((x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels), fontsize=9, color="#333",
-                    ha="center", va="center", zorder=3,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
+            first = min(priority.get(d.get("kind"), 9) for *_, d in group)
+            edge_texts.append((first, (x1 + x2) / 2, (y1 + y2) / 2, "\n".join(labels)))
+    edge_boxes: list[tuple] = []
+    discs = [(pos[v][0], pos[v][1], node_radius_pts[v] / (72.0 * inch)) for v in G]
+    for _, x, y, text in sorted(edge_texts, key=lambda e: e[0]):
+        box = _text_box(x, y, text, 9, 72.0 * inch)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in edge_boxes):
+            continue  # would cover another link's label
+        if any(box[0] < cx + r and cx - r < box[2] and box[1] < cy + r and cy - r < box[3]
+               for cx, cy, r in discs):
+            continue  # would cover an entity
+        edge_boxes.append(box)
+        ax.text(x, y, text, fontsize=9, color="#333", ha="center", va="center", zorder=3,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
 
     for t in NODE_TYPES:
         members = [v for v in sorted(G) if (G.nodes[v].get("type") or "Other") == t
@@ -760,8 +785,10 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                    edgecolors="#333", linewidths=1.0, zorder=4)
 
     labelled = sorted(G, key=lambda v: (-degree.get(v, 0), G.nodes[v].get("label", v)))[:max_labels]
+    labelled += [v for v in lone if v not in labelled]
+    bounds = (min(xs) - MARGIN_X, min(ys) - MARGIN_Y, max(xs) + MARGIN_X, max(ys) + MARGIN_Y)
     for v, (dx, dy, ha, va) in _place_labels(G, pos, labelled, node_radius_pts, inch,
-                                                  edge_boxes).items():
+                                                  edge_boxes, bounds).items():
         ax.annotate(G.nodes[v].get("label", local_name(v)), pos[v], xytext=(dx, dy),
                     textcoords="offset points", ha=ha, va=va, fontsize=LABEL_PT, zorder=5,
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#bbb", "alpha": 0.85})
