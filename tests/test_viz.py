@@ -128,3 +128,17 @@ def test_empty_graph_still_draws(tmp_path):
     G = nx.MultiDiGraph()
     assert viz.write(G, tmp_path / "e.png").exists()
     assert page_data(viz.render_html(G)) == {"nodes": [], "edges": []}
+
+
+def test_many_unlinked_entities_are_counted_not_drawn(tmp_path):
+    G = nx.MultiDiGraph()
+    for i in range(40):
+        G.add_node(f"lone{i}", label=f"Lonely {i}", type="Place", aliases=[], articles=[])
+    G.add_node("a", label="Buyer Co", type="Company", aliases=[], articles=[])
+    G.add_node("b", label="Target Co", type="Company", aliases=[], articles=[])
+    G.add_edge("a", "b", key="acquires", predicate="acquires", kind="ownership", evidence=[])
+    svg = viz.write(G, tmp_path / "g.svg").read_text(encoding="utf-8")
+    assert "40 entities without links not drawn" in svg
+    assert "Buyer Co" in svg and "Lonely 1 " not in svg and "Lonely 1\n" not in svg
+    few = viz.write(nx.MultiDiGraph(G.subgraph(["a", "b", "lone1"])), tmp_path / "f.svg")
+    assert "Lonely 1" in few.read_text(encoding="utf-8")  # a few are drawn, with their names
