@@ -47,6 +47,7 @@ class Ctx:
     facts: ArticleFacts = field(default_factory=ArticleFacts)
     _templates: dict[int, Template] | None = None
     _next_id: int = 0
+    weak: set = field(default_factory=set)  # ids of rule-found names that need typing evidence
 
     # ------------------------------------------------------------------ mentions
     @property
@@ -67,6 +68,7 @@ class Ctx:
         """Text order, ids renumbered (refs follow)."""
         ms = sorted(self.facts.mentions, key=lambda m: (m.start, -m.end))
         new_id = {m.id: f"m{i + 1}" for i, m in enumerate(ms)}
+        self.weak = {new_id[w] for w in self.weak if w in new_id}
         for m in ms:
             m.id = new_id[m.id]
             if m.ref:

@@ -179,7 +179,9 @@ def _invest_target(ctx: Ctx, tpl: Template, pos: int, slots) -> tuple[int | None
     words = []
     for w in re.split(r"\s+", tail):
         wl = w.strip()
-        if not wl or "«" in wl or wl in d.stop_words and words:
+        stop = set(d.stop_words) | {w for p in d.period_prefixes for w in p.split()} | set(
+            d.number_words) | {"entro", "within", "over", "by", "per", "nei", "nel", "nell'"}
+        if not wl or "«" in wl or (wl in stop and words) or wl[:1].isdigit():
             break
         clean = wl.rstrip(",.;:")
         if clean:

@@ -379,6 +379,8 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
         score["Person"] -= 1
     if name in person_last:
         score["Person"] += 2
+    elif m.kind == "Person" and len(name.split()) == 1:
+        score["Person"] -= 0.4  # a lone capitalised word is as often a firm as a surname
 
 
 def type_mentions(ctx: Ctx) -> None:
@@ -404,12 +406,16 @@ def type_mentions(ctx: Ctx) -> None:
         if m.is_description or m.kind in ("Market",) or m.ref:
             continue
         trust = 0.5 if len(ner_kinds[merge_key(m.text)]) > 1 else 1.0
+        if m.id in ctx.weak:
+            trust = 0.0  # no NER vote at all
         sc = Counter({m.kind: prior.get(m.kind, 1.0) * m.confidence * trust})
         _name_score(ctx, m, sc, person_last)
         loc = Counter()
         _context_score(ctx, i, loc)
         local[i] = loc
-        group[merge_key(m.text)] += sc + loc
+        # Counter.update keeps negative votes ("+" would drop them)
+        group[merge_key(m.text)].update(sc)
+        group[merge_key(m.text)].update(loc)
     # coordinated names ("X e Y", "X, Y") are of one type: each lends its type to the other
     kind_of = {k: max(c, key=c.get) for k, c in group.items() if c}
     conj = _alt(ctx.data.coordinators)
@@ -426,14 +432,56 @@ def type_mentions(ctx: Ctx) -> None:
                     if ka != kb:
                         bonus[kb][kind_of[ka]] += 1.0
     for k, c in bonus.items():
-        group[k] += c
+        group[k].update(c)
+    drop = set()
     for i, loc in local.items():
         m = ctx.mentions[i]
         total = Counter(group[merge_key(m.text)])
         if loc.get("Company", 0) >= 4 and total["Organization"] < 3:
             total["Company"] += 10  # a bracketed affiliation is a firm here, whatever else
-        m.kind = max(total, key=lambda k: (total[k], k == m.kind))
+        if total:
+            m.kind = max(total, key=lambda k: (total[k], k == m.kind))
+        if m.id in ctx.weak and total[m.kind] < 1.5:
+            drop.add(m.id)  # a capitalised word with nothing saying what it names
+    if drop:
+        ctx.facts.mentions = [m for m in ctx.mentions if m.id not in drop]
     ctx._templates = None
+
+
+def candidate_names(ctx: Ctx) -> None:
+    """Capitalised word sequences the NER left untagged, as weak candidates: they become
+    entities only if their own words or their context say what they are (typing drops the
+    rest). A sentence-initial word counts only if it is also capitalised mid-sentence."""
+    d = ctx.data
+    skip = {w.lower() for w in list(d.stop_words) + list(d.months) + list(d.weekdays)
+            + list(d.determiners) + list(d.role_titles) + list(d.coordinators)}
+    skip |= _FUNCTION_WORDS | {g.lower() for g in d.geo_adjectives}
+    rx = re.compile(r"(?<![\w’'@.-])([A-Z][\w’'&-]*(?:\.[a-z]{2,3})?(?:\s+(?:[A-Z][\w’'&-]*|&))*)")
+    starts = {s for s, _ in ctx.sents}
+    biz_after = re.compile(r"\s*(?:,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?(?:" + _alt(
+        list(d.company_nouns) + list(d.cues["controlled_by"])) + r")\b|\s(?:" + _alt(
+        list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(d.cues["business_verbs"])
+        + list(d.cues["sign_verbs"])) + r")\b)", re.IGNORECASE)
+    found = [(x.start(1), x.end(1)) for x in rx.finditer(ctx.text)]
+    mid = {ctx.text[s:e] for s, e in found if s not in starts
+           and not re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])}
+    for s, e in found:
+        text = ctx.text[s:e]
+        words = text.split()
+        while words and words[0].lower().strip("’'") in skip:
+            s += len(words[0]) + (len(text) - len(text.lstrip()))
+            s = ctx.text.index(words[1], s) if len(words) > 1 else e
+            words = words[1:]
+        if not words or s >= e:
+            continue
+        text = ctx.text[s:e]
+        if len(text) < 2 or text.lower() in skip or not _free(ctx, s, e):
+            continue
+        initial = s in starts or re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])
+        if initial and text not in mid and not biz_after.match(ctx.text, e):
+            continue  # "Intanto ..." is a word; "Enel investirà ..." is a name
+        m = ctx.add_mention(s, e, "Company", confidence=0.5)
+        ctx.weak.add(m.id)
 
 
 def type_orgs(ctx: Ctx) -> None:  # kept name for callers: typing covers all named mentions

@@ -111,7 +111,7 @@ def _rules():
         ("platform_of", "operates",
          r"{DET}?{PLATN}\s+{OF}(?P<a>{CO})\s*,\s*(?P<b>{PLAT})", 0.75),
         ("operate_verb", "operates",
-         r"(?P<a>{CO})\s*(?:,[^«]{0,60}?,\s*)?(?:{cue:operate_verbs})\s+{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
+         r"(?P<a>{CO})\s*(?:,[^«]{0,60}?,\s*)?(?:{cue:operate_verbs})\s+(?:(?:in|a|negli|nel)\s+{LOC}\s+)?{DET}?(?:{PLATN}\s+)?(?P<b>{PLATLIST})",
          0.75),
         ("possessive_platform", "operates",
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?(?P<b>{PLAT})", 0.6),
