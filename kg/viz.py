@@ -220,6 +220,7 @@ _PAGE = """<!DOCTYPE html>
     <h2>View</h2>
     <div id="kg-controls">
       <label><input type="checkbox" id="kg-edge-labels" checked> edge labels</label>
+      <label><input type="checkbox" id="kg-lone" checked> entities without links</label>
       <label><input type="checkbox" id="kg-physics"> keep physics running</label>
       <button type="button" id="kg-fit">Fit to screen</button>
     </div>
@@ -310,7 +311,7 @@ _PAGE_JS = r"""
     return {id: n.id, label: n.label, title: nodeTip(n), value: n.degree + 1, shape: st.shape,
             color: {background: st.color, border: "#333", highlight: {background: st.color, border: "#000"},
                     hover: {background: st.color, border: "#000"}},
-            kgType: n.type};
+            kgType: n.type, kgDegree: n.degree};
   }
   function visEdge(e) {
     var st = CFG.kinds[e.kind] || CFG.kinds.other;
@@ -441,7 +442,8 @@ _PAGE_JS = r"""
     overlay.style.display = "none";
     nodes = new vis.DataSet(DATA.nodes.map(visNode));
     edges = new vis.DataSet(DATA.edges.map(visEdge));
-    nodeView = new vis.DataView(nodes, {filter: function (n) { return shownTypes[n.kgType] !== false; }});
+    nodeView = new vis.DataView(nodes, {filter: function (n) {
+      return shownTypes[n.kgType] !== false && (n.kgDegree > 0 || document.getElementById("kg-lone").checked); }});
     edgeView = new vis.DataView(edges, {filter: function (e) { return shownPredicates[e.kgPredicate] !== false; }});
     var big = DATA.nodes.length > 150;
     var options = {
@@ -485,6 +487,7 @@ _PAGE_JS = r"""
     edges.update(edges.get().map(function (e) { return {id: e.id, label: on ? e.kgLabel : " "}; }));
   }
   document.getElementById("kg-edge-labels").addEventListener("change", toggleEdgeLabels);
+  document.getElementById("kg-lone").addEventListener("change", applyFilters);
   document.getElementById("kg-physics").addEventListener("change", function (ev) {
     if (network) { network.setOptions({physics: {enabled: ev.target.checked}}); }
   });

@@ -215,6 +215,12 @@ def test_legend_filters_hide_a_type_and_a_predicate(browser, page, G):
     status = browser.status()
     assert int(status["nodes"]) == G.number_of_nodes()
     assert int(status["edges"]) == G.number_of_edges() - sells
+    browser.js("document.querySelector('#kg-legend-predicates input[data-predicate=sellsOn]').click()")
+    lone = [n for n in G if G.degree(n) == 0]  # Sears Holdings
+    browser.js("document.getElementById('kg-lone').click()")
+    status = browser.status()
+    assert int(status["nodes"]) == G.number_of_nodes() - len(lone) and len(lone) == 1
+    assert int(status["edges"]) == G.number_of_edges()
 
 
 def test_hover_shows_evidence_tooltip(browser, page):
@@ -267,7 +273,8 @@ def test_seed_article_end_to_end_in_the_browser(browser, cli, tmp_path):
     """kg build seeds/ then kg viz: the page draws exactly the graph the store holds."""
     from kg.store import open_store
 
-    assert cli("build", Path(__file__).parents[1] / "seeds").exit_code == 0
+    built = cli("build", Path(__file__).parents[1] / "seeds")
+    assert built.exit_code == 0, built.output
     out = tmp_path / "seed.html"
     r = cli("viz", "-o", out)
     assert r.exit_code == 0, r.output
