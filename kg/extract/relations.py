@@ -134,7 +134,7 @@ def _rules():
         ("bracket_parent", "subsidiaryOf", r"(?P<a>{CO})\s*\(\s*(?P<b>{CO})\s*\)", 0.55),
         # ---- acquires
         ("acquire_verb", "acquires",
-         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORG})",
+         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORGLIST})",
          0.8),
         ("acquire_noun", "acquires",
          r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;:]{0,40}?\s)?{OF}(?P<b>{ORG})",
