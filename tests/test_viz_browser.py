@@ -59,6 +59,7 @@ class Browser:
         os.close(from_chrome_w)
         self._buf = b""
         self._id = 0
+        self.events: list[dict] = []  # CDP events seen while waiting for replies
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target,
                                  flatten=True)["sessionId"]
@@ -79,6 +80,8 @@ class Browser:
                 self._buf += chunk
             raw, self._buf = self._buf.split(b"\0", 1)
             reply = json.loads(raw)
+            if "method" in reply:
+                self.events.append(reply)
             if reply.get("id") == self._id:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
@@ -178,6 +181,20 @@ def test_every_node_and_edge_is_drawn_with_a_legend(browser, page, G):
     assert browser.js("document.getElementById('kg-legend').offsetHeight") > 100  # visible
     shot = browser.screenshot("viz-graph.png")
     assert shot.stat().st_size > 20_000
+
+
+def test_the_page_requests_nothing_but_itself(browser, page):
+    """Offline for real: every request the browser makes is the file itself (or inline data)."""
+    browser.call("Network.enable", session=True)
+    browser.events.clear()
+    browser.open(page)
+    ready(browser)
+    browser.js("1")  # drain pending events
+    urls = [e["params"]["request"]["url"] for e in browser.events
+            if e.get("method") == "Network.requestWillBeSent"]
+    assert urls, "the navigation itself is a request"
+    assert all(u.split(":", 1)[0] in ("file", "data", "about", "blob") for u in urls), urls
+    browser.call("Network.disable", session=True)
 
 
 def test_typing_in_the_search_box_finds_a_node(browser, page):
