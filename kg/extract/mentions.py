@@ -100,9 +100,9 @@ def _extend_legal_suffix(ctx: Ctx) -> None:
 
 
 _LEGAL_NAME = re.compile(
-    r"(?<![\w.])((?:[A-Z][\w'&.-]*\s+){0,3}[A-Z][\w'&.-]*),?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
-    r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|PLC\b|AG\b|N\.V\.|GmbH\b|LLC\b|Group\b|Holding\b|"
-    r"Holdings\b|Corporation\b|Incorporated\b|Limited\b)"
+    r"(?<![\w.])((?:[A-Z][\w'&.-]*\s+){0,3}[A-Z][\w'&.-]*)(?:,?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
+    r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|Plc\b|PLC\b|AG\b|SE\b|N\.V\.|GmbH\b|LLC\b|Group\b|"
+    r"Holding\b|Holdings\b|Corporation\b|Incorporated\b|Limited\b))+"
 )
 
 
@@ -202,9 +202,14 @@ def market_mentions(ctx: Ctx) -> None:
     generic = {g.lower() for g in d.generic_market_modifiers}
     of = _alt(d.prepositions_of)
     if d.code == "en":
-        rx = re.compile(rf"\b((?:[A-Za-z][\w.&-]*\s+){{1,3}})({nouns})\b")
+        rx = re.compile(rf"\b((?:[A-Za-z][\w.&'’-]*\s+){{1,3}})({nouns})\b")
         for x in rx.finditer(ctx.text):
             words = x.group(1).split()
+            # "Germany's cable market": the possessive names the geography, not the market
+            for k in range(len(words) - 1, -1, -1):
+                if re.search(r"['’]s?$", words[k]):
+                    words = words[k + 1:]
+                    break
             # keep the modifiers right before "market" that are not stop words
             keep = []
             for w in reversed(words):
@@ -334,9 +339,17 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         score["Place"] += 0.7
     after = tpl.text[pos:].split("»", 1)[-1]
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
-        d.cues["business_verbs"])
+        d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
     if re.match(r"\s*(?:" + _alt(biz_after) + r")\b", after):
         score["Company"] += 1.5
+    poss_nouns = list(d.role_titles) + list(d.cues["unit_nouns"]) + list(d.stake_nouns) + list(
+        d.platform_nouns)
+    if re.match(r"['’]s\s+(?:«[CPO]\d+»|(?:[\w-]+\s+)?(?:" + _alt(poss_nouns) + r")\b)", after):
+        score["Company"] += 1.5  # "X's chief executive", "X's cloud unit", "X's Y unit"
+    if re.search(r"(?:^|\s)(?:" + _alt(d.cues["raise_verbs"]) + r")\s+[^«]{0,30}?(?:"
+                 + _alt(d.cues["from_investors"]) + r")\s+(?:(?:" + _alt(d.determiners)
+                 + r")\s+)?$", raw_before):
+        score["Company"] += 1.5  # "raised $5m from X": X is an investor
     if re.match(r"\s*(?:\w+\s+)?(?:al|il|con il|with|a|at)\s+\d+(?:[.,]\d+)?\s*%", after):
         score["Company"] += 1.5  # "X (sarà) al 5,73%": a shareholder
     x = re.match(r"\s*,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
@@ -665,7 +678,7 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
         ("sector", rf"{{DET}}(?P<d>[\w-]+\s+(?:{ep}))\b"),
     ]
     if d.code == "en":
-        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<adj>{geo})\s+(?:{cn}))\b"))
+        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<adj>{geo})\s+(?:[a-z-]+\s+)?(?:{cn}))\b"))
         rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
     else:
         rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))

@@ -196,7 +196,7 @@ LANG = LangData(
         "board_member_nouns": ("members", "directors", "board members"),
         "copula": ("is", "was", "will be", "becomes", "will become", "has been named",
                    "was named"),
-        "target_verbs": ("enter the", "entering the", "enter", "expand into",
+        "target_verbs": ("expand in", "expanding in", "grow in", "compete in", "enter the", "entering the", "enter", "expand into",
                          "expanding into", "expansion into", "push into", "move into",
                          "targets", "targeting", "target", "serve", "serves", "serving",
                          "launch in", "launched in", "break into", "tap", "tapping"),

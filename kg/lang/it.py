@@ -224,7 +224,7 @@ LANG = LangData(
         "board_member_nouns": ("membri", "consiglieri", "componenti", "amministratori"),
         "copula": ("è", "sarà", "era", "diventa", "diventerà", "è stato nominato",
                    "è stata nominata"),
-        "target_verbs": ("entrare nel", "entrare sul", "entrare in", "sbarcare in",
+        "target_verbs": ("crescere sul", "competere nel", "competere sul", "entrare nel", "entrare sul", "entrare in", "sbarcare in",
                          "sbarcare nel", "sbarcare sul", "espandersi in", "espandersi nel",
                          "espandersi sul", "punta al", "punta sul", "puntare al",
                          "puntare sul", "affacciarsi sul", "conquistare il", "conquistare",
