@@ -448,7 +448,11 @@ _PAGE_JS = r"""
     var big = DATA.nodes.length > 150;
     var options = {
       autoResize: true,
-      nodes: {scaling: {min: 10, max: 42, label: {enabled: true, min: 12, max: big ? 34 : 20, drawThreshold: big ? 8 : 5}},
+      // Big graphs: hubs get large label fonts, capped on screen (maxVisible), so zoomed out
+      // only the hubs are named and the others appear as one zooms in, instead of a pile.
+      nodes: {scaling: {min: 10, max: 42, label: big
+                ? {enabled: true, min: 10, max: 70, maxVisible: 22, drawThreshold: 7}
+                : {enabled: true, min: 12, max: 20, drawThreshold: 5}},
               font: {size: 14, face: "system-ui, DejaVu Sans, sans-serif", strokeWidth: 4, strokeColor: "#ffffff"},
               borderWidth: 1.5},
       edges: {font: {size: 11, align: "horizontal", strokeWidth: 4, strokeColor: "#ffffff", color: "#333"},

@@ -307,3 +307,25 @@ def test_seed_article_end_to_end_in_the_browser(browser, cli, tmp_path):
     assert int(browser.status()["searchHits"]) >= 1
     browser.js("var s=document.getElementById('kg-search'); s.value=''; s.dispatchEvent(new Event('input'))")
     browser.screenshot("viz-seed.png")
+
+
+def test_hundreds_of_nodes_settle_and_stay_readable(browser, tmp_path):
+    """A 300-entity graph: the layout settles and stops, edge labels start hidden."""
+    B = nx.barabasi_albert_graph(300, 2, seed=3)
+    kinds = ["operates", "sellsOn", "acquires", "investsIn", "worksFor", "partnersWith"]
+    G = nx.MultiDiGraph()
+    for i in sorted(B):
+        G.add_node(f"n{i:03d}", label=f"Entity {i}", type=("Company", "Platform", "Person")[i % 3],
+                   aliases=[], articles=[])
+    for j, (u, v) in enumerate(sorted(B.edges())):
+        p = kinds[j % len(kinds)]
+        G.add_edge(f"n{u:03d}", f"n{v:03d}", key=p, predicate=p,
+                   kind=network.PREDICATE_KIND[p], evidence=[])
+    page = viz.write(G, tmp_path / "big.html")
+    browser.open(page)
+    status = ready(browser)
+    assert status["state"] == "ready"
+    assert (int(status["nodes"]), int(status["edges"])) == (300, G.number_of_edges())
+    assert browser.js("kgNetwork.physics.options.enabled") is False
+    assert browser.js("document.getElementById('kg-edge-labels').checked") is False
+    browser.screenshot("viz-300.png")
