@@ -254,3 +254,30 @@ def test_bank_names_sources_and_implicit_stakes_it():
     assert ("Orbix Assicurazioni", "investsIn", "Zentro") in _triples(res)
     conf = [r.evidence.confidence for r in res.facts.relations if r.predicate == "investsIn"]
     assert conf == [0.5]  # an implicit holder is a weak reading
+
+
+def test_title_body_boundary_shareholders_divestments_capital_increases():
+    text = ("Nova sale in Terra\n\nNova, primo azionista di Terra con il 24%, chiede un nuovo cda. "
+            "Terra ha ceduto Lumen a Sigma per 700 milioni di euro. Terra ha annunciato un aumento "
+            "di capitale da 1 miliardo di euro.")
+    nlp = spacy.blank("it")
+    doc = nlp.make_doc(text)
+    # an NER span running over the title/body break must not make one name of two
+    ents = [doc.char_span(text.index("Terra\n"), text.index("Nova,") + 4, label="LOC",
+                          alignment_mode="expand")]
+    for surface in ("Lumen", "Sigma"):
+        i = text.index(surface)
+        ents.append(doc.char_span(i, i + len(surface), label="ORG"))
+    doc.ents = ents
+    art = Article(id="t", text=text, title="Nova sale in Terra", lang="it")
+    res = resolve(art, extract(doc, art))
+    assert not any("\n" in e.label for e in res.entities)
+    t = _triples(res)
+    assert ("Nova", "investsIn", "Terra") in t
+    assert ("Sigma", "acquires", "Lumen") in t
+    invs = {(_label(res, i.investor) if i.investor else None, _label(res, i.target),
+             i.amount.value if i.amount else None, i.stake_percent, i.kind)
+            for i in res.facts.investments}
+    assert invs == {("Nova", "Terra", None, 24, "stake"),
+                    ("Sigma", "Lumen", 700_000_000, None, "acquisition"),
+                    (None, "Terra", 1_000_000_000, None, "capital_increase")}

@@ -98,14 +98,19 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
                 if target is not None:
                     add_relation(ctx, tpl, "investsIn", inv_i, target, 0.75, "invest_verb")
                 continue
-            deal = _has(d.deal_nouns, low_sent) or _has(d.acquisition_nouns, low_sent) or \
-                _has(cue["acquire_verbs"], low_sent) or _has(cue["acquire_nouns"], low_sent)
-            if not deal or _attempt_words(ctx, head):
-                continue
-            if _has(d.capital_increase_nouns, low_sent):
+            if _has(d.capital_increase_nouns, head[-60:]) and not _attempt_words(ctx, head):
+                # "X ha annunciato un aumento di capitale da 1 miliardo": buyers unnamed
+                raisers = [i for i in ctx.slots(head) if ctx.mentions[i].kind == "Company"]
                 ctx.facts.investments.append(Investment(
-                    investor=None, evidence=ctx.evidence(tpl.sent, 0.6, f"{EXTRACTOR}.capital"),
-                    amount=amount, kind="capital_increase"))
+                    investor=None, target=ctx.mentions[raisers[0]].id if raisers else None,
+                    evidence=ctx.evidence(tpl.sent, 0.6, f"{EXTRACTOR}.capital_increase"),
+                    amount=amount, kind="capital_increase",
+                    status="announced" if _has(d.announced_markers, head) else None))
+                continue
+            deal = _has(d.deal_nouns, low_sent) or _has(d.acquisition_nouns, low_sent) or \
+                _has(cue["acquire_verbs"], low_sent) or _has(cue["acquire_nouns"], low_sent) or \
+                _has(cue["divest_verbs"], low_sent)
+            if not deal or _attempt_words(ctx, head):
                 continue
             s_start = ctx.sents[tpl.sent][0]
             stake_rel = [r for r in ctx.facts.relations if r.predicate == "investsIn"

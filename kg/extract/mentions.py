@@ -73,12 +73,18 @@ def named_mentions(ctx: Ctx, doc) -> None:
             kind = "Company"
         else:
             continue
-        s, e = _trim(ctx, ent.start_char, ent.end_char)
-        if e - s < 2 or not any(c.isalpha() for c in ctx.text[s:e]):
-            continue
-        if not any(c.isupper() or c.isdigit() for c in ctx.text[s:e]):
-            continue  # a lowercase span is a common noun, not a name
-        ctx.add_mention(s, e, kind, confidence=0.85)
+        # a name never crosses a line break (a title and the first word of the body)
+        pos = ent.start_char
+        for part in re.split(r"(\n+)", ctx.text[ent.start_char:ent.end_char]):
+            start, pos = pos, pos + len(part)
+            if not part.strip() or "\n" in part:
+                continue
+            s, e = _trim(ctx, start, start + len(part))
+            if e - s < 2 or not any(c.isalpha() for c in ctx.text[s:e]):
+                continue
+            if not any(c.isupper() or c.isdigit() for c in ctx.text[s:e]):
+                continue  # a lowercase span is a common noun, not a name
+            ctx.add_mention(s, e, kind, confidence=0.85)
     _extend_legal_suffix(ctx)
     _legal_suffix_names(ctx)
     _partnership_names(ctx)
@@ -340,7 +346,9 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     after = tpl.text[pos:].split("»", 1)[-1]
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
         d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
-    if re.match(r"\s*(?:" + _alt(biz_after) + r")\b", after):
+    after_pair = re.sub(r"^\s+(?:" + _alt(d.coordinators) + r")\s+«\w\d+»", "", after)
+    if re.match(r"\s*(?:" + _alt(biz_after + list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"]))
+                + r")\b", after_pair):
         score["Company"] += 1.5
     poss_nouns = list(d.role_titles) + list(d.cues["unit_nouns"]) + list(d.stake_nouns) + list(
         d.platform_nouns)
@@ -471,6 +479,9 @@ def candidate_names(ctx: Ctx) -> None:
     skip |= _FUNCTION_WORDS | {g.lower() for g in d.geo_adjectives}
     rx = re.compile(r"(?<![\w’'@.-])([A-Z][\w’'&-]*(?:\.[a-z]{2,3})?(?:\s+(?:[A-Z][\w’'&-]*|&))*)")
     starts = {s for s, _ in ctx.sents}
+    # "Eni e Snam hanno firmato": two names coordinated before a plural verb
+    pair_after = re.compile(r"\s+(?:" + _alt(d.coordinators) + r")\s+[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*"
+                            r"\s+(?:" + _alt(list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"])) + r")\b")
     biz_after = re.compile(r"\s*(?:,\s*(?:(?:" + _alt(d.determiners) + r")\s*)?(?:" + _alt(
         list(d.company_nouns) + list(d.cues["controlled_by"])) + r")\b|\s(?:" + _alt(
         list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(d.cues["business_verbs"])
@@ -491,7 +502,8 @@ def candidate_names(ctx: Ctx) -> None:
         if len(text) < 2 or text.lower() in skip or not _free(ctx, s, e):
             continue
         initial = s in starts or re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])
-        if initial and text not in mid and not biz_after.match(ctx.text, e):
+        if initial and text not in mid and not biz_after.match(ctx.text, e) and not pair_after.match(
+                ctx.text, e):
             continue  # "Intanto ..." is a word; "Enel investirà ..." is a name
         m = ctx.add_mention(s, e, "Company", confidence=0.5)
         ctx.weak.add(m.id)

@@ -142,6 +142,9 @@ def _rules():
         ("acquisition_by", "acquires",
          r"{cue:acquire_nouns}\s+(?:[^«.;:]{0,30}?\s)?{cue:by_agent}\s*(?P<a>{CO})(?P<mid>[^«.;:]{0,30}?)(?P<b>{CO})",
          0.65),
+        ("divest_to", "acquires",
+         r"(?P<s>{CO})(?P<mid>[^«.;:]{0,40}?)\b{cue:divest_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,2}?(?P<b>{ORG})\s+(?:a|al|alla|all'|ai|to)\s*(?:{DET})?(?P<a>{CO})",
+         0.75),
         ("acquisition_by_subject", "acquires",
          r"(?P<b>{CO})\s+(?:rappresenta|è|sarà|is|was|represents)\s+(?P<mid>[^«.;:]{0,30}?)\b{cue:acquire_nouns}\b[^«.;:]{0,20}?(?:da parte d\w*'?|by)\s*(?P<a>{CO})",
          0.65),
@@ -191,7 +194,8 @@ def _rules():
          0.65),
         # ---- investsIn
         ("shareholder_of", "investsIn",
-         r"(?P<a>{ORG})\s*,\s*{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})", 0.8),
+         r"(?P<a>{ORG})\s*,\s*{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})(?:\s+(?:con|with)\s+(?:il|una quota del|a|an?)\s+(?P<pct>{PCT}))?",
+         0.8),
         ("is_shareholder", "investsIn",
          r"(?P<a>{ORG})\s+(?:è|is|was|remains|resta|rimane)\s+{DET}?(?:{cue:shareholder_nouns})\s+(?:{OF}|in\s+)(?P<b>{CO})",
          0.8),
@@ -261,6 +265,19 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
                     add_relation(ctx, tpl, p, b, a, conf, name)
                 else:
                     add_relation(ctx, tpl, p, a, b, conf, name)
+        return
+    if name == "shareholder_of" and gd.get("pct"):
+        from kg.facts import Investment
+        from kg.money import find_percents
+
+        pct = find_percents(gd["pct"], ctx.lang)
+        for a in a_ids:
+            for b in b_ids:
+                if add_relation(ctx, tpl, "investsIn", a, b, conf, name):
+                    ctx.facts.investments.append(Investment(
+                        investor=ms[a].id, target=ms[b].id, kind="stake",
+                        stake_percent=pct[0][2] if pct else None,
+                        evidence=ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.{name}")))
         return
     if pred == "stake_in":
         pred = "investsIn"

@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "divest_verbs": ("sold", "sells", "will sell", "agreed to sell", "to sell", "divested"),
         "relational_nouns": ("parent", "parent company", "owner", "partner", "rival", "competitor", "supplier", "customer", "client", "shareholder", "investor", "joint venture", "venture", "subsidiary", "unit", "division", "affiliate"),
         "report_verbs": ("reports", "reported", "writes", "wrote", "revealed"),
         "brand_nouns": ("brands", "brand", "labels", "product lines", "products"),

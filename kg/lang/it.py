@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "divest_verbs": ("ha ceduto", "cede", "cederà", "ha venduto", "vende", "venderà", "ha girato"),
         "relational_nouns": ("controllata", "controllante", "capogruppo", "socio", "partner", "rivale", "concorrente", "fornitore", "cliente", "proprietario", "azionista", "joint-venture", "joint venture"),
         "report_verbs": ("riporta", "riferisce", "scrive", "rivela", "ha rivelato", "ha scritto", "ha riportato"),
         "brand_nouns": ("marchi", "marchio", "brand", "marche", "linee", "prodotti"),
