@@ -23,8 +23,10 @@ _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SHORT_SCALES = {"k", "m", "b", "mn", "bn", "tn", "tr", "mio"}
 
 
-def _alt(words) -> str:
-    """Regex alternation of literal words, longest first (so "dollari usa" beats "dollari")."""
+def alternation(words) -> str:
+    """Regex alternation of literal words, longest first (so "dollari usa" beats "dollari").
+
+    Shared by every rule module that builds regexes from kg.lang word lists."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
@@ -73,15 +75,15 @@ def _money_regex(lang: str) -> re.Pattern:
     scales_long = [w for w in data.scale_words if w not in _SHORT_SCALES]
     scales_short = [w for w in data.scale_words if w in _SHORT_SCALES]
     numwords = [w for w, n in data.number_words.items() if n == 1] + ["mezzo", "half a"]
-    symbols = _alt(CURRENCY_SYMBOLS)
-    codes = _alt(CURRENCY_CODES)
-    curwords = _alt(data.currency_words)
-    linkers = _alt(data.money_linkers)
+    symbols = alternation(CURRENCY_SYMBOLS)
+    codes = alternation(CURRENCY_CODES)
+    curwords = alternation(data.currency_words)
+    linkers = alternation(data.money_linkers)
     scale = (
-        rf"(?:\s*(?P<@G@>{_alt(scales_long)})\b|(?P<@G@s>{_alt(scales_short)})\b"
-        rf"|\s(?P<@G@s2>{_alt(scales_short)})\b)"
+        rf"(?:\s*(?P<@G@>{alternation(scales_long)})\b|(?P<@G@s>{alternation(scales_short)})\b"
+        rf"|\s(?P<@G@s2>{alternation(scales_short)})\b)"
     )
-    number = rf"(?:(?P<@G@n>{_NUM})|(?P<@G@w>{_alt(numwords)})(?=\s+(?:{_alt(scales_long)})\b))"
+    number = rf"(?:(?P<@G@n>{_NUM})|(?P<@G@w>{alternation(numwords)})(?=\s+(?:{alternation(scales_long)})\b))"
     pre = (
         rf"(?P<psym>(?<![\w$])(?:{symbols})|\b(?:{codes})\b)\s?"
         + number.replace("@G@", "p") + "(?:" + scale.replace("@G@", "ps") + ")?"
@@ -154,7 +156,7 @@ def parse_money(text: str, lang: str = "it") -> MoneyAmount | None:
 def _percent_regex(lang: str) -> re.Pattern:
     data = langdata.get(lang)
     return re.compile(
-        rf"(?<![\w.,])(?P<n>{_NUM})\s*(?:%|(?:{_alt(data.percent_words)})\b)", re.IGNORECASE
+        rf"(?<![\w.,])(?P<n>{_NUM})\s*(?:%|(?:{alternation(data.percent_words)})\b)", re.IGNORECASE
     )
 
 
@@ -177,7 +179,7 @@ def _duration_regex(lang: str) -> re.Pattern:
     data = langdata.get(lang)
     words = [w for w in data.number_words if len(w) > 1]
     return re.compile(
-        rf"\b(?P<n>\d+|{_alt(words)})\s+(?P<u>{_alt(data.duration_units)})\b", re.IGNORECASE
+        rf"\b(?P<n>\d+|{alternation(words)})\s+(?P<u>{alternation(data.duration_units)})\b", re.IGNORECASE
     )
 
 

@@ -11,7 +11,9 @@ with cue words from kg.lang. Nothing here knows a single company name.
 from __future__ import annotations
 
 from kg import lang as langdata
+from kg.extract import descriptions as _desc
 from kg.extract import investments as _inv
+from kg.extract import kinds as _typ
 from kg.extract import mentions as _men
 from kg.extract import relations as _rel
 from kg.extract.context import Ctx, build_slots
@@ -19,7 +21,6 @@ from kg.extract.sentences import split_sentences
 from kg.facts import ArticleFacts
 
 __all__ = ["extract"]
-
 
 
 def _lang_of(doc, article) -> str:
@@ -45,16 +46,16 @@ def extract(doc, article) -> ArticleFacts:
     _men.clean_mentions(ctx)
     _men.drop_non_entities(ctx)
     ctx.sort_mentions()
-    _men.type_mentions(ctx)
+    _typ.type_mentions(ctx)
     _men.market_mentions(ctx)
     _men.regulator_mentions(ctx)
     _men.epithet_mentions(ctx)
     _men.bracket_acronyms(ctx)
     ctx.sort_mentions()
-    _men.org_noun_descriptions(ctx)
-    _men.descriptions(ctx, slots)
+    _desc.org_noun_descriptions(ctx)
+    _desc.descriptions(ctx, slots)
     ctx.sort_mentions()
-    _men.description_facts(ctx, slots)
+    _desc.description_facts(ctx, slots)
 
     _rel.relations(ctx, slots)
     _rel.hosted_sellers(ctx, slots)

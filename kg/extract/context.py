@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from kg.facts import ArticleFacts, Evidence, Mention
 from kg.lang.base import LangData
-from kg.money import _alt
+from kg.money import alternation
 
 KIND_LETTER = {
     "Company": "C", "Platform": "P", "Organization": "O", "Person": "H", "Place": "L",
@@ -145,9 +145,9 @@ def _norm(chunk: str) -> str:
 
 def build_slots(data: LangData) -> dict[str, str]:
     """Regex fragments for templates: mention slots and the language's word classes."""
-    det = _alt(data.determiners)
-    of = _alt(data.prepositions_of)
-    conj = _alt(data.coordinators)
+    det = alternation(data.determiners)
+    of = alternation(data.prepositions_of)
+    conj = alternation(data.coordinators)
     org = r"«[CPO]\d+»"
     return {
         "ORG": org,
@@ -163,17 +163,17 @@ def build_slots(data: LangData) -> dict[str, str]:
         "AND": rf"(?:\s*,?\s+(?:{conj})\s+|\s*,\s*)",
         "ORGLIST": rf"{org}(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)(?:(?:{det})(?:\s+|(?<=')))?{org})*",
         "PLATLIST": rf"«P\d+»(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)«P\d+»)*",
-        "ROLE": rf"(?:{_alt(data.role_titles)})",
-        "CUR": rf"(?:(?:{_alt(data.current_words)})\s+)",
+        "ROLE": rf"(?:{alternation(data.role_titles)})",
+        "CUR": rf"(?:(?:{alternation(data.current_words)})\s+)",
         "W": r"(?:[^\s«»,;:()]+)",  # one plain word
-        "PLATN": rf"(?:{_alt(data.platform_nouns)})",
-        "COMPN": rf"(?:{_alt(data.company_nouns)})",
-        "ORGN": rf"(?:{_alt(data.organization_nouns)})",
-        "ROLEVERB": rf"(?:{_alt(data.role_verbs)})",
-        "RESIGN": rf"(?:{_alt(data.resign_verbs)})",
-        "FUTURE": rf"(?:{_alt(data.future_words)})",
-        "BOARD": rf"(?:{_alt(data.board_nouns)})",
-        "PCT": rf"(?:\d+(?:[.,]\d+)?\s*(?:%|(?:{_alt(data.percent_words)})\b))",
+        "PLATN": rf"(?:{alternation(data.platform_nouns)})",
+        "COMPN": rf"(?:{alternation(data.company_nouns)})",
+        "ORGN": rf"(?:{alternation(data.organization_nouns)})",
+        "ROLEVERB": rf"(?:{alternation(data.role_verbs)})",
+        "RESIGN": rf"(?:{alternation(data.resign_verbs)})",
+        "FUTURE": rf"(?:{alternation(data.future_words)})",
+        "BOARD": rf"(?:{alternation(data.board_nouns)})",
+        "PCT": rf"(?:\d+(?:[.,]\d+)?\s*(?:%|(?:{alternation(data.percent_words)})\b))",
     }
 
 
@@ -181,7 +181,7 @@ def compile_rule(pattern: str, slots: dict[str, str], data: LangData | None = No
     """A rule written with {SLOT} names and {cue:key} cue lists -> compiled regex."""
     out = pattern
     if data is not None:
-        out = re.sub(r"\{cue:(\w+)\}", lambda m: "(?:" + _alt(data.cues[m.group(1)]) + ")", out)
+        out = re.sub(r"\{cue:(\w+)\}", lambda m: "(?:" + alternation(data.cues[m.group(1)]) + ")", out)
     for name in sorted(slots, key=len, reverse=True):
         out = out.replace("{" + name + "}", slots[name])
     return re.compile(out)

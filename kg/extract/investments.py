@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 
 from kg.extract.context import Ctx, Template, compile_rule
-from kg.extract.relations import EXTRACTOR, add_relation, description_factor, salient_company
+from kg.extract.relations import EXTRACTOR, add_relation, description_factor
 from kg.facts import Investment
-from kg.money import _alt, find_money, find_percents, parse_duration
+from kg.money import alternation, find_money, find_percents, parse_duration
 
 
 def _has(words, text: str) -> bool:
@@ -28,8 +28,8 @@ def _period(ctx: Ctx, sent_text: str) -> tuple[str | None, str | None]:
     years"). Only a forward-looking period counts ("prossimi"/"next", "entro"/"within",
     "over"), not any number of years in the sentence."""
     d = ctx.data
-    nums = _alt([w for w in d.number_words if len(w) > 1])
-    units = _alt(d.duration_units)
+    nums = alternation([w for w in d.number_words if len(w) > 1])
+    units = alternation(d.duration_units)
     rx = re.compile(rf"(?P<pre>\b(?:entro|within|over|nell'arco di|nell’arco di|in)\s+(?:the\s+|i\s+)?)?"
                     rf"(?P<body>(?P<next>\b(?:prossim[ie]|next|coming|following)\s+)?"
                     rf"\b(?:\d+|{nums})\s+(?:{units}))\b", re.IGNORECASE)
@@ -52,7 +52,7 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
     d = ctx.data
     cue = d.cues
     invest_rx = compile_rule(
-        rf"(?P<a>{{ANY}})(?P<mid>[^«.;]{{0,50}}?)\b(?:{_alt(d.invest_verbs)})\s+(?:[^«.;]{{0,20}}?\s)?$",
+        rf"(?P<a>{{ANY}})(?P<mid>[^«.;]{{0,50}}?)\b(?:{alternation(d.invest_verbs)})\s+(?:[^«.;]{{0,20}}?\s)?$",
         slots, d)
     for tpl in ctx.templates():
         s0, e0 = ctx.sents[tpl.sent]
@@ -137,7 +137,7 @@ def _funding(ctx: Ctx, tpl: Template, head: str, pos: int, amount, slots) -> boo
     """"X raised $50 million from A and B" / "X ha raccolto 5 milioni da A": A and B invest
     in X (the first named investor carries the amount)."""
     d = ctx.data
-    x = re.search(rf"(?P<t>«[CP](\d+)»)[^«.;]{{0,40}}?\b(?:{_alt(d.cues['raise_verbs'])})\s+"
+    x = re.search(rf"(?P<t>«[CP](\d+)»)[^«.;]{{0,40}}?\b(?:{alternation(d.cues['raise_verbs'])})\s+"
                   rf"(?:[^«.;]{{0,15}}?\s)?$", head)
     if not x:
         return False
@@ -174,11 +174,11 @@ def _invest_target(ctx: Ctx, tpl: Template, pos: int, slots) -> tuple[int | None
     d = ctx.data
     rest = tpl.text[pos:]
     rest = re.sub(r"^\s*\([^)]*\)", "", rest)
-    x = re.match(rf"\s*(?:{_alt(d.cues['in_preps'])})\s+(.*)", rest)
+    x = re.match(rf"\s*(?:{alternation(d.cues['in_preps'])})\s+(.*)", rest)
     if not x:
         return None, None
     tail = x.group(1)
-    m = re.match(r"(?:(?:" + _alt(d.determiners) + r")\s*)?«[CPOM](\d+)»", tail)
+    m = re.match(r"(?:(?:" + alternation(d.determiners) + r")\s*)?«[CPOM](\d+)»", tail)
     if m:
         return int(m.group(1)), None
     words = []
@@ -225,11 +225,11 @@ def _deal_relation(ctx: Ctx, tpl: Template):
 def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
     d = ctx.data
     cue = d.cues
-    of = _alt(d.prepositions_of)
-    holder_rx = re.compile(rf"^\s*(?:{_alt(cue['holder_preps'])})\s*«[CPOH](\d+)»")
-    det = _alt(d.determiners)
-    stake_w = _alt(d.stake_nouns)
-    in_w = _alt(list(d.cues["in_preps"]) + list(d.prepositions_of))
+    of = alternation(d.prepositions_of)
+    holder_rx = re.compile(rf"^\s*(?:{alternation(cue['holder_preps'])})\s*«[CPOH](\d+)»")
+    det = alternation(d.determiners)
+    stake_w = alternation(d.stake_nouns)
+    in_w = alternation(list(d.cues["in_preps"]) + list(d.prepositions_of))
     # "49% di X", "10% of X", "a 5% stake in X", "il 5% del capitale di X"
     of_rx = re.compile(
         rf"^\s*(?:(?:{stake_w})\s+)?(?:(?:{in_w})\s*(?:(?:{det})\s*)?(?:capitale|capital|shares|azioni)"

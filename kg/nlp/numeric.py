@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg import lang as langdata
-from kg.money import _alt, find_money, find_percents
+from kg.money import alternation, find_money, find_percents
 
 RULE_LABELS = ("MONEY", "PERCENT", "DATE")
 
@@ -29,11 +29,11 @@ RULE_LABELS = ("MONEY", "PERCENT", "DATE")
 def _date_regexes(lang: str) -> list[re.Pattern]:
     """Date and period patterns of a language, most specific first."""
     data = langdata.get(lang)
-    months = _alt(data.months)
-    days = _alt(data.weekdays)
-    units = _alt(data.duration_units)
-    numwords = _alt([w for w in data.number_words if len(w) > 1])
-    prefixes = _alt(data.period_prefixes)
+    months = alternation(data.months)
+    days = alternation(data.weekdays)
+    units = alternation(data.duration_units)
+    numwords = alternation([w for w in data.number_words if len(w) > 1])
+    prefixes = alternation(data.period_prefixes)
     year = r"(?:1[89]|20)\d\d"
     pats = [
         # "venerdì 22 giugno 2007", "22 giugno 2007", "June 22, 2007", "Wednesday, June 22"
@@ -48,7 +48,7 @@ def _date_regexes(lang: str) -> list[re.Pattern]:
     if lang == "en":  # English writes names capitalised, and "may"/"march" are also words
         names = [w.capitalize() for w in list(data.weekdays) + list(data.months)
                  if w not in ("may", "march") and not w.endswith(".")]
-        out.append(re.compile(rf"\b(?:{_alt(names)})\b"))
+        out.append(re.compile(rf"\b(?:{alternation(names)})\b"))
     else:
         out.append(re.compile(rf"\b(?:{days}|{months})\b", re.IGNORECASE))
     return out
