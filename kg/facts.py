@@ -43,7 +43,7 @@ class Mention:
 
     `text` is verbatim (article.text[start:end] == text). `kind` is one of ENTITY_TYPES.
     `ref` is set when the mention is a description that refers back to a named mention
-    ("il gruppo di Hangzhou" -> the mention id of "Alibaba"): resolve makes it an alias.
+    ("il gruppo di Torino" -> the mention id of "Acme"): resolve makes it an alias.
     """
 
     id: str  # unique within the article, e.g. "m12"

@@ -78,7 +78,7 @@ GENERIC_LEAD = {"banca", "banco", "bank", "gruppo", "group", "assicurazioni", "c
 
 def merge_key(text: str) -> str:
     """Key under which two names denote one firm: no legal suffix, no leading generic word,
-    no trailing "-ACRONYM" part, spaces ignored ("Banca Alfa-BETA" = "BancaAlfa")."""
+    no trailing "-ACRONYM" part, spaces ignored ("Alfa Beta-XY" = "AlfaBeta")."""
     core = re.sub(r"(?<=\w)-[A-Z]{2,5}$", "", core_name(text))
     words = core.split()
     while len(words) > 1 and words[0].lower() in GENERIC_LEAD:
