@@ -347,10 +347,19 @@ class OxigraphStore(Store):
     def query(self, sparql: str, prefixes: dict[str, str] | None = None):
         return self._store.query(sparql, use_default_graph_as_union=True, prefixes=prefixes)
 
+    # RocksDB keeps every write-ahead log until all its column families are flushed, so a
+    # long build without a flush grows the folder by gigabytes and makes the reopen after a
+    # crash replay all of it. Flushing after every few MB of updates keeps both small.
+    FLUSH_EVERY = 8_000_000  # characters of SPARQL Update text
+
     def update(self, sparql_update: str) -> None:
         if self.read_only:
             raise StoreError(f"store {self.location} is open read-only")
         self._store.update(sparql_update)
+        self._unflushed = getattr(self, "_unflushed", 0) + len(sparql_update)
+        if self._unflushed >= self.FLUSH_EVERY and self.location != ":memory:":
+            self._store.flush()
+            self._unflushed = 0
 
     def quads(self, graph_iri: str | None = None) -> Iterator[ox.Quad]:
         g = ox.NamedNode(graph_iri) if graph_iri is not None else None
