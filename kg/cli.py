@@ -181,16 +181,8 @@ def export(store_location, fmt, output, article_id, ontology):
     """
     if fmt.lower() in ("graphml", "gexf", "csv"):
         return _export_entity_graph(store_location, fmt.lower(), output, article_id)
-    from kg.store import StoreError
-
     with _open(store_location, read_only=True) as store:
-        graph = None
-        if article_id is not None:
-            graphs = store.graphs_of(article_id) or [g for g in store.article_graphs()
-                                                    if g.endswith("/" + article_id) or g == article_id]
-            if not graphs:
-                raise StoreError(f"no article with id or hash {article_id!r} in the store {store.location}")
-            graph = graphs[0]
+        graph = store.find_article(article_id)[0] if article_id is not None else None
         data = store.dump(fmt.lower(), graph, include_ontology=ontology)
     if output is None:
         sys.stdout.flush()

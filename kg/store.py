@@ -182,17 +182,23 @@ class Store(ABC):
         self.update(f"{drops}INSERT DATA {{ GRAPH {_iri(g)} {{\n{body}\n}} }}")
         return "replaced" if existed else "added"
 
-    def remove_article(self, id_or_hash: str) -> list[str]:
-        """Drop the graph(s) of an article given its id, content hash or graph IRI.
-        Returns the dropped graph IRIs; StoreError when nothing matches."""
+    def find_article(self, id_or_hash: str) -> list[str]:
+        """Graph IRIs of an article given its id, content hash or graph IRI; StoreError
+        naming the store when nothing matches."""
         found = set(self.graphs_of(id_or_hash))
         for iri in (id_or_hash, article_graph_iri(id_or_hash)):
             if iri.startswith(ARTICLE_NS) and self.has_graph(iri):
                 found.add(iri)
         if not found:
             raise StoreError(f"no article with id or hash {id_or_hash!r} in the store {self.location}")
-        self.update("".join(f"DROP SILENT GRAPH {_iri(x)} ;\n" for x in sorted(found)).rstrip(" ;\n"))
         return sorted(found)
+
+    def remove_article(self, id_or_hash: str) -> list[str]:
+        """Drop the graph(s) of an article given its id, content hash or graph IRI.
+        Returns the dropped graph IRIs; StoreError when nothing matches."""
+        found = self.find_article(id_or_hash)
+        self.update("".join(f"DROP SILENT GRAPH {_iri(x)} ;\n" for x in found).rstrip(" ;\n"))
+        return found
 
     def article_graphs(self) -> list[str]:
         rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "

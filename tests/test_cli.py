@@ -211,6 +211,8 @@ def test_export_one_article(cli, built):
     g = Graph().parse(data=r.stdout, format="nt")
     assert (None, URIRef("https://w3id.org/kg/biz#sourceId"), Literal("j1")) in g
     assert (None, URIRef("https://w3id.org/kg/biz#sourceId"), Literal("j2")) not in g
+    h = next(a["hash"] for a in json.loads(cli("articles", "-f", "json").stdout) if a["id"] == "j1")
+    assert cli("export", "--article", h, "-f", "ntriples").stdout == r.stdout  # by content hash too
     one_error_line(cli("export", "--article", "nope"), "no article", "'nope'")
 
 
