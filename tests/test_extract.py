@@ -281,3 +281,20 @@ def test_title_body_boundary_shareholders_divestments_capital_increases():
     assert invs == {("Nova", "Terra", None, 24, "stake"),
                     ("Sigma", "Lumen", 700_000_000, None, "acquisition"),
                     (None, "Terra", 1_000_000_000, None, "capital_increase")}
+
+
+def test_appositions_en():
+    text = ("Vendo, the Indian e-commerce company controlled by Acme Inc., grows. Paytix, a unit "
+            "of Holdco Communications, has partnered with Globex's Umbra. Initech, its main "
+            "rival, operates the Zoomly app.")
+    _, facts, res = _run("en", text, [("Vendo", "ORG"), ("Acme", "ORG"), ("Paytix", "ORG"),
+                                      ("Holdco Communications", "ORG"), ("Globex", "ORG"),
+                                      ("Umbra", "ORG"), ("Initech", "ORG"), ("Zoomly", "ORG")])
+    vendo = res.entity(res.entity_of[next(m.id for m in facts.mentions if m.text == "Vendo")])
+    assert "Indian e-commerce company" in vendo.aliases
+    t = _triples(res)
+    assert ("Vendo", "subsidiaryOf", "Acme Inc.") in t
+    assert ("Paytix", "subsidiaryOf", "Holdco Communications") in t
+    assert ("Paytix", "partnersWith", "Umbra") in t
+    assert not any(p == "partnersWith" and "Holdco Communications" in (s, o) for s, p, o in t)
+    assert ("Initech", "operates", "Zoomly") in t

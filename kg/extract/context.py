@@ -35,6 +35,16 @@ class Template:
         """Article offsets of template chars [start, end)."""
         return self.orig[start], self.orig[end - 1] + 1
 
+    def without(self, cuts: list[tuple[int, int]]) -> "Template":
+        """The template with the char ranges `cuts` removed (offsets still map back)."""
+        keep = [True] * len(self.text)
+        for a, b in cuts:
+            for i in range(a, b):
+                keep[i] = False
+        text = "".join(c for c, k in zip(self.text, keep) if k)
+        orig = [o for o, k in zip(self.orig, keep) if k]
+        return Template(self.sent, text, orig, self.mentions)
+
 
 @dataclass
 class Ctx:

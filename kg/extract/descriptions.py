@@ -69,6 +69,9 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
             if not ref:
                 continue
             conf = 0.65
+        elif appositive(ctx, s):
+            # "Flipkart, the Indian e-commerce company": the description renames its head
+            ref, conf = appositive(ctx, s), 0.7
         else:
             ref, margin = _salient(ctx, s, sent, x.groupdict().get("adj"))
             # a clear favourite makes a confident reading; a close call a weak one, whose
@@ -77,6 +80,17 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
         if ref is None:
             continue
         ctx.add_mention(s, e, "Company", confidence=conf, ref=ref, is_description=True)
+
+
+def appositive(ctx: Ctx, start: int) -> str | None:
+    """The id of the company named right before ", (det) <description>", if any."""
+    det = alternation(ctx.data.determiners)
+    for m in ctx.mentions:
+        if m.kind in ("Company", "Platform", "Organization") and not m.is_description and \
+                m.end <= start and re.fullmatch(rf"\s*,\s*(?:(?:{det})\s*)?", ctx.text[m.end:start],
+                                                re.IGNORECASE):
+            return m.id
+    return None
 
 
 def _salient(ctx: Ctx, offset: int, sent: int, adj: str | None) -> tuple[str | None, float]:

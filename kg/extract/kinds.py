@@ -68,6 +68,12 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     after = tpl.text[pos:].split("»", 1)[-1]
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
         d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
+    if re.match(r"-based\b", after):
+        score["Place"] += 2  # "Bengaluru-based"
+    if re.match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":
+        score["Platform"] += 2  # "the Prime Now app", "its Vendo platform"
+    if re.match(r"\s+(?:" + alternation(d.role_titles) + r")\s+«H", after):
+        score["Company"] += 1.5  # "Acme chairman John Smith"
     after_pair = re.sub(r"^\s+(?:" + alternation(d.coordinators) + r")\s+«\w\d+»", "", after)
     if re.match(r"\s*(?:" + alternation(biz_after + list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"]))
                 + r")\b", after_pair):

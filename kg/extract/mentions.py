@@ -113,7 +113,7 @@ def _extend_legal_suffix(ctx: Ctx) -> None:
 
 
 _LEGAL_NAME = re.compile(
-    r"(?<![\w.])((?:[A-Z][\w'&.-]*\s+){0,3}[A-Z][\w'&.-]*)(?:,?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
+    r"(?<![\w.])((?:[A-Z][\w'&-]*(?:\.[\w-]+)*\s+){0,3}[A-Z][\w'&-]*(?:\.[\w-]+)*)(?:,?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
     r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|Plc\b|PLC\b|AG\b|SE\b|N\.V\.|GmbH\b|LLC\b|Group\b|"
     r"Holding\b|Holdings\b|Corporation\b|Incorporated\b|Limited\b))+"
 )
@@ -124,7 +124,11 @@ def _legal_suffix_names(ctx: Ctx) -> None:
     whatever the NER said of its parts."""
     for x in _LEGAL_NAME.finditer(ctx.text):
         s, e = _trim(ctx, x.start(), x.end())
-        if s >= e:
+        # "Alibaba's Ant Group": in English the owner's possessive is not part of the name
+        poss = list(re.finditer(r"['’]s\s+", ctx.text[s:e])) if ctx.lang == "en" else []
+        if poss:
+            s += poss[-1].end()
+        if s >= e or (ctx.sents and ctx.sent_of(s) != ctx.sent_of(e - 1)):
             continue
         inside = [m for m in ctx.mentions if m.start < e and m.end > s]
         if any(m.start < s or m.end > e for m in inside):
@@ -320,6 +324,7 @@ def candidate_names(ctx: Ctx) -> None:
                             r"\s+(?:" + alternation(list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"])) + r")\b")
     biz_after = re.compile(r"\s*(?:,\s*(?:(?:" + alternation(d.determiners) + r")\s*)?(?:" + alternation(
         list(d.company_nouns) + list(d.cues["controlled_by"])) + r")\b|\s(?:" + alternation(
+        list(d.role_titles)) + r")\s+[A-Z]|\s(?:" + alternation(
         list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(d.cues["business_verbs"])
         + list(d.cues["sign_verbs"])) + r")\b)", re.IGNORECASE)
     found = [(x.start(1), x.end(1)) for x in rx.finditer(ctx.text)]
@@ -334,6 +339,8 @@ def candidate_names(ctx: Ctx) -> None:
             words = words[1:]
         if not words or s >= e:
             continue
+        if ctx.text[s:e].endswith("-based"):
+            e -= len("-based")  # "Bengaluru-based": the place
         text = ctx.text[s:e]
         if len(text) < 2 or text.lower() in skip or not _free(ctx, s, e):
             continue

@@ -16,6 +16,7 @@ from collections import Counter
 from kg.extract.context import Ctx, Template, compile_rule
 from kg.extract.names import merge_key, name_key
 from kg.facts import Position, Relation
+from kg.money import alternation
 
 EXTRACTOR = "kg.extract.rules"
 
@@ -173,6 +174,10 @@ def _rules():
         ("partner_with", "partnersWith",
          r"(?:(?P<a>{CO})[^«.;:]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})",
          0.7),
+        ("partner_verb", "partnersWith",
+         r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:partner_verbs}\s+{DET}?(?P<b>{CO})", 0.7),
+        ("its_rival", "its_rival",
+         r"(?P<a>{CO})\s*,\s*{cue:possessive}\s+(?:[\w-]+\s+)?{cue:rival_nouns}\s*,", 0.6),
         ("sign_agreement", "partnersWith",
          r"(?P<a>{CO})\s+(?:e|ed|and)\s+(?P<b>{CO})\s+(?:{cue:sign_verbs})\s+[^«.;:]{0,30}?{cue:agreement_nouns}",
          0.75),
@@ -226,11 +231,24 @@ def _compiled(ctx: Ctx, slots: dict[str, str]):
 
 
 def relations(ctx: Ctx, slots: dict[str, str]) -> None:
-    """Apply every relation rule to every sentence."""
+    """Apply every relation rule to every sentence, and again to the sentence without its
+    appositions ("X, a unit of Y, has partnered with Z" is also read as "X has partnered
+    with Z"); duplicates are merged by resolve."""
+    det = alternation(ctx.data.determiners)
+    appo = re.compile(rf"(?<=»)\s*,\s*(?:{det})\s*[^,«»;:]{{0,60}}(?:«[^»]+»[^,«»;:]{{0,30}})?,(?=\s)")
     for tpl in ctx.templates():
-        for name, pred, rx, conf in _compiled(ctx, slots):
-            for x in rx.finditer(tpl.text):
-                _apply(ctx, tpl, name, pred, x, conf)
+        variants = [tpl]
+        cuts = [x.span() for x in appo.finditer(tpl.text)]
+        if cuts:
+            variants.append(tpl.without(cuts))
+        for variant in variants:
+            for name, pred, rx, conf in _compiled(ctx, slots):
+                for x in rx.finditer(variant.text):
+                    if variant is tpl and x.groupdict().get("a") and any(
+                            a <= x.start("a") < b <= x.start("b") for a, b in cuts
+                            if x.groupdict().get("b")):
+                        continue  # the subject sits in an apposition: the head is the subject
+                    _apply(ctx, variant, name, pred, x, conf)
 
 
 def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: float) -> None:
@@ -238,6 +256,11 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
     mid = gd.get("mid") or ""
     a_ids = ctx.slots(gd["a"]) if gd.get("a") else []
     b_ids = ctx.slots(gd["b"]) if gd.get("b") else []
+    if b_ids and gd.get("b"):
+        # "X's Y": the possessed name is the object ("partnered with Alibaba's Ant Group")
+        y = re.match(r"['’]s\s+«\w(\d+)»", tpl.text[x.end("b"):])
+        if y and len(b_ids) == 1 and ctx.lang == "en" and x.end() == x.end("b"):
+            b_ids = [int(y.group(1))]
     ms = ctx.mentions
     if pred == "acquires":
         if _attempt(ctx, tpl.text[:x.end()]) or "«" in mid:
@@ -286,6 +309,11 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
             if s is None:
                 return
             a_ids, conf = [s], 0.5
+    if pred == "its_rival":  # "X, its main rival, ...": a rival of the company in focus
+        s = salient_company(ctx, exclude=set(a_ids))
+        if s is None:
+            return
+        pred, b_ids, conf = "competesWith", [s], 0.55
     if pred == "partnersWith" and not a_ids:
         s = salient_company(ctx, exclude=set(b_ids))
         if s is None:
@@ -375,7 +403,7 @@ def _position_rules():
         # "X è/is the new CEO of Y"
         ("per_is_role", r"(?P<per>{PER})\s+(?:{cue:copula})\s+{DET}?(?:(?:new|nuovo|nuova|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "X ... nel consiglio di amministrazione di Y" / "sits on the board of Y"
-        ("on_board", r"(?P<per>{PER})[^«.;:]{0,60}?(?:\bnel|\bin|\bon|\bal)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
+        ("on_board", r"(?P<per>{PER})[^«.;:]{0,60}?(?:\bnel|\bin|\bon|\bal|\bto|\bjoins|\bjoined)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
     ]
 
 
@@ -405,7 +433,7 @@ def positions(ctx: Ctx, slots: dict[str, str]) -> None:
                               if ctx.mentions[i].kind in ("Company", "Organization")]
                     org = before[-1] if before else None
                 if org is None and name in ("role_per", "role_is_per"):
-                    org = _board_org(ctx, tpl)
+                    org = _board_org(ctx, tpl, before=x.start())
                 if org is None and name == "role_is_per":
                     org = salient_company(ctx)
                     conf = 0.5
@@ -413,10 +441,10 @@ def positions(ctx: Ctx, slots: dict[str, str]) -> None:
         _board_list(ctx, tpl, slots)
 
 
-def _board_org(ctx: Ctx, tpl: Template) -> int | None:
-    """The organisation whose board the sentence names ("il cda di Acme")."""
+def _board_org(ctx: Ctx, tpl: Template, before: int | None = None) -> int | None:
+    """The organisation whose board the sentence names ("il cda di Acme"), before `before`."""
     rx = compile_rule(r"{BOARD}\s+{OF}(?P<org>{ORG})", build_slots_cache(ctx), ctx.data)
-    x = rx.search(tpl.text)
+    x = rx.search(tpl.text if before is None else tpl.text[:before])
     return ctx.slots(x.group("org"))[0] if x else None
 
 

@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "partner_verbs": ("partnered with", "has partnered with", "partners with", "teamed up with", "teams up with", "signed a deal with", "signed an agreement with", "struck a deal with", "formed an alliance with", "joined forces with"),
         "divest_verbs": ("sold", "sells", "will sell", "agreed to sell", "to sell", "divested"),
         "relational_nouns": ("parent", "parent company", "owner", "partner", "rival", "competitor", "supplier", "customer", "client", "shareholder", "investor", "joint venture", "venture", "subsidiary", "unit", "division", "affiliate"),
         "report_verbs": ("reports", "reported", "writes", "wrote", "revealed"),

@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "partner_verbs": ("ha stretto una partnership con", "si è alleata con", "si allea con", "collabora con", "collaborerà con", "ha siglato un accordo con", "ha firmato un accordo con", "ha stretto un accordo con", "in partnership con"),
         "divest_verbs": ("ha ceduto", "cede", "cederà", "ha venduto", "vende", "venderà", "ha girato"),
         "relational_nouns": ("controllata", "controllante", "capogruppo", "socio", "partner", "rivale", "concorrente", "fornitore", "cliente", "proprietario", "azionista", "joint-venture", "joint venture"),
         "report_verbs": ("riporta", "riferisce", "scrive", "rivela", "ha rivelato", "ha scritto", "ha riportato"),
