@@ -269,6 +269,10 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
             return  # "acquired Nokia's devices business": a part of the company, not the company
         if name == "acquire_noun" and re.search(r"\bda parte\b|\bby\b", x.group(0)):
             return  # "un acquisto da parte di X": X is the buyer, not the target
+        if name in ("acquire_verb", "acquire_noun") and re.search(
+                r"(?:^|[\s'])(?:" + alternation(ctx.data.prepositions_of) + r")(?:\s+|(?<='))$",
+                tpl.text[:x.start("a")]):
+            return  # "l'acquisizione di X, ..., e di Y": X is an object, not a buyer
         status = _status(ctx, tpl.text)
         # "bought a 20% stake in Y" is an investment in Y, not an acquisition of Y
         stake = re.search(r"\d\s*%|\b(?:" + "|".join(map(re.escape, ctx.data.cues["stake_words"]))
