@@ -31,18 +31,19 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
     geo = alternation(d.geo_adjectives)
     demonym = r"[a-zà-ú]+(?:ese|esi|ino|ina|ini|ine|ano|ana|ani|ane|ense|ensi)"
     new = alternation(d.new_words)
+    # only a definite description refers back: "l'azienda di X" yes, "un'azienda di X" no
+    the = rf"(?:^|(?<=[\s'\"(]))(?:{alternation(d.cues['definite'])})(?:\s+|(?<='))"
     rules = [
-        ("loc", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{cn})\s+{{OF}}(?P<loc>{{LOC}}))"),
-        ("loc", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<loc>{{LOC}})(?:-based|\s+based)\s+(?:{cn}))"),
-        ("sector", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{ep})\s+{{OF}}[\w-]+)"),
-        ("sector", rf"{{DET}}(?P<d>[\w-]+\s+(?:{ep}))\b"),
+        ("loc", rf"{the}(?P<d>(?:{cn})\s+{{OF}}(?P<loc>{{LOC}}))"),
+        ("loc", rf"{the}(?P<d>(?P<loc>{{LOC}})(?:-based|\s+based)\s+(?:{cn}))"),
+        ("sector", rf"{the}(?P<d>(?:{ep})\s+{{OF}}[\w-]+)"),
+        ("new", rf"{the}(?P<d>(?:{new})\s+(?:{cn}))\b"),
     ]
-    if d.code == "en":
-        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?P<adj>{geo})\s+(?:[a-z-]+\s+)?(?:{cn}))\b"))
-        rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
+    if d.code == "en":  # "the e-commerce giant": English puts the sector before the noun
+        rules.append(("sector", rf"{the}(?P<d>(?!(?:{new})\b)[\w-]+\s+(?:{ep}))\b"))
+        rules.append(("geo", rf"{the}(?P<d>(?P<adj>{geo})\s+(?:[a-z-]+\s+)?(?:{cn}))\b"))
     else:
-        rules.append(("geo", rf"(?:{{DET}}|{{OF}})(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))
-        rules.append(("new", rf"{{DET}}(?P<d>(?:{new})\s+(?:{cn}))\b"))
+        rules.append(("geo", rf"{the}(?P<d>(?:{cn})\s+(?P<adj>(?:{geo})|{demonym}))\b"))
     compiled = [(kind, compile_rule(p, slots)) for kind, p in rules]
     naming = re.compile(rf"(?:{alternation(d.naming_verbs)})\s+«[CPO](\d+)»")
     named_new: dict[str, str] = {}  # description words -> mention id of the named entity

@@ -216,7 +216,9 @@ def _rules():
          r"(?P<a>{COO})\s*,\s*{DET}?(?P<b>{LOC})-based", 0.75),
         # ---- targetsMarket
         ("target_market", "targetsMarket",
-         r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:target_verbs}\s+{DET}?(?:«L\d+»'s\s+)?(?P<b>{MKT}|{LOC}(?!'s))", 0.6),
+         r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:target_verbs}\s+{DET}?(?:«L\d+»'s\s+)?(?P<b>{MKT})", 0.6),
+        ("expand_to_place", "targetsMarket",
+         r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:expand_verbs}\s+{DET}?(?P<b>{LOC})(?!'s)", 0.6),
     ]
 
 

@@ -132,6 +132,8 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "definite": ("the", "this"),
+        "expand_verbs": ("expand into", "expanding into", "expand in", "expanding in", "expansion into", "expansion in", "launch in", "launched in", "launching in", "enter", "entered", "entering", "push into", "move into", "moving into", "break into"),
         "partner_verbs": ("partnered with", "has partnered with", "partners with", "teamed up with", "teams up with", "signed a deal with", "signed an agreement with", "struck a deal with", "formed an alliance with", "joined forces with"),
         "divest_verbs": ("sold", "sells", "will sell", "agreed to sell", "to sell", "divested"),
         "relational_nouns": ("parent", "parent company", "owner", "partner", "rival", "competitor", "supplier", "customer", "client", "shareholder", "investor", "joint venture", "venture", "subsidiary", "unit", "division", "affiliate"),

@@ -150,6 +150,8 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "definite": ("il", "lo", "la", "i", "gli", "le", "l'", "l’", "del", "dello", "della", "dei", "degli", "delle", "dell'", "dell’", "al", "allo", "alla", "ai", "agli", "alle", "all'", "all’", "dal", "dallo", "dalla", "dai", "dagli", "dalle", "dall'", "dall’", "nel", "nello", "nella", "nei", "negli", "nelle", "nell'", "nell’", "sul", "sullo", "sulla", "sui", "sugli", "sulle", "sull'", "sull’", "col", "questa", "questo"),
+        "expand_verbs": ("espandersi in", "espandersi nel", "sbarcare in", "sbarcare negli", "sbarca in", "sbarca negli", "sbarcherà in", "debutta in", "debuttare in", "aprirà in", "apre in", "punta su", "punta sul", "punta sull'", "espansione in", "espansione nel"),
         "partner_verbs": ("ha stretto una partnership con", "si è alleata con", "si allea con", "collabora con", "collaborerà con", "ha siglato un accordo con", "ha firmato un accordo con", "ha stretto un accordo con", "in partnership con"),
         "divest_verbs": ("ha ceduto", "cede", "cederà", "ha venduto", "vende", "venderà", "ha girato"),
         "relational_nouns": ("controllata", "controllante", "capogruppo", "socio", "partner", "rivale", "concorrente", "fornitore", "cliente", "proprietario", "azionista", "joint-venture", "joint venture"),
