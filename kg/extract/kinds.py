@@ -22,6 +22,9 @@ from kg.money import alternation
 _ORGK = ("Company", "Platform", "Organization")
 
 
+_BRACKET = "_bracket"  # marker vote: "Name Surname (X)"
+
+
 def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     """Cues around one mention: nouns before it or in apposition, a role before it
     ("presidente di X"), a locative preposition, a bracket after a person."""
@@ -99,7 +102,8 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
             score["Company"] += 2.5
     # "Name Surname (X)": X is an affiliation
     if re.search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):
-        score["Company"] += 4
+        score["Company"] += 2.5
+        score[_BRACKET] = 1
 
 
 def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
@@ -166,7 +170,8 @@ def type_mentions(ctx: Ctx) -> None:
         group[merge_key(m.text)].update(sc)
         group[merge_key(m.text)].update(loc)
     # coordinated names ("X e Y", "X, Y") are of one type: each lends its type to the other
-    kind_of = {k: max(c, key=c.get) for k, c in group.items() if c}
+    kind_of = {k: max((x for x in c if x != _BRACKET), key=c.get, default="Company")
+               for k, c in group.items() if c}
     conj = alternation(ctx.data.coordinators)
     bonus: dict[str, Counter] = defaultdict(Counter)
     for tpl in ctx.templates():
@@ -186,7 +191,8 @@ def type_mentions(ctx: Ctx) -> None:
     for i, loc in local.items():
         m = ctx.mentions[i]
         total = Counter(group[merge_key(m.text)])
-        if loc.get("Company", 0) >= 4 and total["Organization"] < 3:
+        total.pop(_BRACKET, None)
+        if loc.get(_BRACKET) and total["Organization"] < 3:
             total["Company"] += 10  # a bracketed affiliation is a firm here, whatever else
         if total:
             m.kind = max(total, key=lambda k: (total[k], k == m.kind))

@@ -65,6 +65,11 @@ def _trim(ctx: Ctx, start: int, end: int) -> tuple[int, int]:
         end -= 1
     if text[start:end].endswith(("'s", "’s")) and ctx.lang == "en":
         end -= 2
+    # a name never ends with a preposition or conjunction ("Banco Popolare di")
+    tail = re.search(r"\s+(?:" + alternation(list(ctx.data.prepositions_of) + list(
+        ctx.data.coordinators)) + r")\s*$", text[start:end])
+    if tail and tail.start() > 0:
+        end = start + tail.start()
     return start, end
 
 
@@ -391,16 +396,20 @@ def extend_place_names(ctx: Ctx) -> None:
     heads = {w.lower() for w in d.cues["org_name_words"]}
     of = alternation(d.prepositions_of)
     conj = alternation(d.coordinators)
+    inner = {w for w in list(d.prepositions_of) + ["sul", "sullo", "sulla", "sui"] if " " not in w}
     for m in sorted(ctx.mentions, key=lambda m: m.start):
-        if m.kind == "Place" or not m.text.split() or m.text.split()[0].lower() not in heads:
-            continue
+        words = m.text.split()
+        institution = len(words) >= 3 and any(w in inner for w in words[1:-1])
+        if not words or (words[0].lower() not in heads and (m.kind == "Person" or not institution)):
+            continue  # "Banca Popolare", "Monte dei Paschi", "Ponte sullo Stretto" + " di X"
         rx = re.compile(rf"\s+(?:{of})\s*([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)"
                         rf"(?:\s+(?:{conj})\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*))?")
         x = rx.match(ctx.text, m.end)
         if not x:
             continue
         places = [o for o in ctx.mentions if o is not m and o.start >= m.end and o.end <= x.end()]
-        if any(o.kind != "Place" for o in places):
+        if any(o.kind != "Place" for o in places) or any(
+                o.start < x.end() < o.end for o in ctx.mentions):
             continue
         for o in places:
             ctx.facts.mentions.remove(o)
