@@ -162,7 +162,9 @@ def render_table(columns, rows, width: int | None = None, caption: str | None = 
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(*columns, caption=caption, title=title, show_lines=False)
+    table = Table(caption=caption, title=title, show_lines=False)
+    for c in columns:  # fold long values (IRIs, amounts) instead of cutting them off
+        table.add_column(c, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(compact(v)) for v in row))
     buf = io.StringIO()
