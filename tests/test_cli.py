@@ -329,3 +329,16 @@ def test_seed_build_export_validate_with_real_pipeline(cli, monkeypatch, tmp_pat
     arts = json.loads(cli("articles", "-f", "json").stdout)
     assert [a["id"] for a in arts] == ["00_it_alibaba_tmall_seed"] and arts[0]["facts"] > 0
     assert "1 unchanged" in cli("build", SEEDS).stdout
+
+
+@pytest.mark.parametrize("args", [["query", Q], ["export"], ["validate"], ["stats"], ["articles"], ["remove", "x"]])
+def test_commands_on_a_missing_store(cli, store_path, args):
+    """Reading commands never create a store: one line naming the missing location."""
+    one_error_line(cli(*args), "no store at", str(store_path))
+    assert not store_path.exists()
+
+
+def test_store_path_that_is_a_file(cli, tmp_path, news_dir):
+    f = tmp_path / "file"
+    f.write_text("not a store")
+    one_error_line(cli("build", news_dir, "--store", f), "is a file")
