@@ -158,9 +158,10 @@ def _width() -> int | None:
 # --- export --------------------------------------------------------------------------------
 @main.command()
 @store_option
-@format_option(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf", "csv"], "turtle",
+@format_option(["turtle", "trig", "nquads", "ntriples", "jsonld", "graphml", "gexf", "csv"], None,
                help="RDF format, or graphml/gexf/csv: the entity graph for Gephi, Neo4j, "
-                    "spreadsheets (provenance as edge attributes).")
+                    "spreadsheets (provenance as edge attributes). Default: from the -o file's "
+                    "extension (.ttl .trig .nq .nt .jsonld .graphml .gexf .csv), else turtle.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file instead of stdout.")
 @click.option("--article", "article_id", metavar="ID", help="Export only this article (id or hash).")
@@ -179,8 +180,9 @@ def export(store_location, fmt, output, article_id, ontology):
       kg export --format graphml -o kg.graphml   # entity graph for Gephi
       kg export --format csv -o kg.csv           # kg.csv (edges) + kg_nodes.csv
     """
-    if fmt.lower() in ("graphml", "gexf", "csv"):
-        return _export_entity_graph(store_location, fmt.lower(), output, article_id)
+    fmt = (fmt or _format_from_extension(output)).lower()
+    if fmt in ("graphml", "gexf", "csv"):
+        return _export_entity_graph(store_location, fmt, output, article_id)
     with _open(store_location, read_only=True) as store:
         graph = store.find_article(article_id)[0] if article_id is not None else None
         data = store.dump(fmt.lower(), graph, include_ontology=ontology)
@@ -193,6 +195,14 @@ def export(store_location, fmt, output, article_id, ontology):
     tmp.write_bytes(data)
     tmp.replace(output)
     click.echo(f"wrote {output} ({len(data)} bytes, {fmt.lower()})", err=True)
+
+
+def _format_from_extension(output: Path | None) -> str:
+    from kg.export import EXTENSIONS
+
+    by_ext = {ext: name for name, ext in EXTENSIONS.items()}
+    by_ext.update({".json": "jsonld", ".graphml": "graphml", ".gexf": "gexf", ".csv": "csv"})
+    return by_ext.get(output.suffix.lower(), "turtle") if output is not None else "turtle"
 
 
 def _export_entity_graph(store_location, fmt, output, article_id):

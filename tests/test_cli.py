@@ -342,3 +342,13 @@ def test_store_path_that_is_a_file(cli, tmp_path, news_dir):
     f = tmp_path / "file"
     f.write_text("not a store")
     one_error_line(cli("build", news_dir, "--store", f), "is a file")
+
+
+def test_export_format_from_file_extension(cli, built, tmp_path):
+    nt, trig = tmp_path / "kg.nt", tmp_path / "kg.trig"
+    assert cli("export", "-o", nt).exit_code == 0 and cli("export", "-o", trig).exit_code == 0
+    assert nt.read_bytes() == cli("export", "-f", "ntriples").stdout_bytes
+    assert trig.read_bytes() == cli("export", "-f", "trig").stdout_bytes
+    other = tmp_path / "kg.data"
+    assert cli("export", "-o", other).exit_code == 0
+    assert other.read_bytes() == cli("export").stdout_bytes  # unknown extension: turtle
