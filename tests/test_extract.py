@@ -130,9 +130,11 @@ def test_acquisition_en_with_headline_and_body_amount():
             "Wednesday it will buy appliance maker Globex Inc.. The deal is to cost $11.5bn. "
             "The new company, which is to be called Globex Holdings and be based near Dayton, "
             "will have $55 billion in annual revenue. John Smith, the chairman of Acme, will "
-            "become the chairman of the new company.")
+            "become the chairman of the new company, while Jane Doe, current chief executive of "
+            "Globex will be the new chief executive.")
     _, facts, res = _run("en", text, [("Acme", "ORG"), ("Globex", "ORG"), ("Dayton", "LOC"),
-                                      ("Globex Holdings", "ORG"), ("John Smith", "PER")],
+                                      ("Globex Holdings", "ORG"), ("John Smith", "PER"),
+                                      ("Jane Doe", "PER")],
                          title="Acme to buy Globex for US$11 billion")
     t = _triples(res)
     assert ("Acme Corp.", "acquires", "Globex Inc.") in t
@@ -145,6 +147,8 @@ def test_acquisition_en_with_headline_and_body_amount():
              for p in res.facts.positions}
     assert ("John Smith", "chairman", "Acme Corp.", None) in roles
     assert ("John Smith", "chairman", "Globex Holdings", "announced") in roles
+    assert ("Jane Doe", "chief executive", "Globex Inc.", None) in roles
+    assert ("Jane Doe", "chief executive", "Globex Holdings", "announced") in roles
     labels = {e.label for e in res.entities}
     assert "Globex Holdings" in labels and "Globex Inc." in labels
 

@@ -406,6 +406,8 @@ def _position_rules():
         ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;:]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
         # "X, the chairman of Acme, will become the chairman of the new company" -> announced
         ("will_become", r"(?P<per>{PER})\s*(?:,[^«]{0,60}?«[^»]+»[^«]{0,10}?,|,[^«,]{0,60},)?\s*(?P<fut>{FUTURE})\s+{DET}?(?:(?:new|nuovo|nuova)\s+)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
+        # "Y, current chairman of X, will be the new chief executive": of the new company
+        ("will_be_new", r"(?P<per>{PER})[^«.;:]{0,80}?(?:«[^»]+»[^«.;:]{0,10})?\s(?P<fut>{FUTURE})\s+{DET}?(?P<new>new|nuovo|nuova)\s+(?P<role>{ROLE})\b(?!\s+(?:{OF}|at\s))", 0.6),
         # "X è/is the new CEO of Y"
         ("per_is_role", r"(?P<per>{PER})\s+(?:{cue:copula})\s+{DET}?(?:(?:new|nuovo|nuova|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "X ... nel consiglio di amministrazione di Y" / "sits on the board of Y"
@@ -426,14 +428,19 @@ def positions(ctx: Ctx, slots: dict[str, str]) -> None:
                 status = None
                 if name == "role_verb":
                     role = d.role_verbs[gd["verb"]]
-                elif name == "on_board":
-                    role = d.board_member_title
+                elif name == "on_board":  # "nel consiglio di amministrazione di X"
+                    role = d.board_member_title if d.code == "en" else \
+                        f"membro del {_role_text(ctx, tpl, x, 'board').lower()}"
                 else:
                     role = _role_text(ctx, tpl, x)
                 if name == "resigned":
                     status = "former"
-                elif name == "will_become":
+                elif name in ("will_become", "will_be_new"):
                     status = "announced"
+                if name == "will_be_new":
+                    org = _new_company(ctx, tpl)
+                    if org is None:
+                        continue
                 if org is None and name == "role_per" and gd.get("pre"):
                     before = [i for i in ctx.slots(tpl.text[:x.start()])
                               if ctx.mentions[i].kind in ("Company", "Organization")]
@@ -445,6 +452,18 @@ def positions(ctx: Ctx, slots: dict[str, str]) -> None:
                     conf = 0.5
                 _add_position(ctx, tpl, per, role, org, conf, name, status, region)
         _board_list(ctx, tpl, slots)
+
+
+def _new_company(ctx: Ctx, tpl: Template) -> int | None:
+    """The company the article introduced as new ("the new company, to be called X") up to
+    this sentence, if exactly one."""
+    new = {m.ref for m in ctx.mentions if m.is_description and m.ref
+           and m.text.lower().split()[0] in {w.split()[0] for w in ctx.data.new_words}
+           and ctx.sent_of(m.start) <= tpl.sent}
+    if len(new) != 1:
+        return None
+    ref = new.pop()
+    return next(i for i, m in enumerate(ctx.mentions) if m.id == ref)
 
 
 def _board_org(ctx: Ctx, tpl: Template, before: int | None = None) -> int | None:
