@@ -109,7 +109,7 @@ def build(paths, store: Store, lang: str = "auto", progress: bool = True, *,
     try:
         _load_ontology(store, stages, report)
         todo = _triage(read.articles, store, lang, stages, version, report)
-        with _progress_bar(len(todo), progress) as advance:
+        with _ProgressBar(len(todo), progress) as advance:
             by_lang: dict[str, list[Article]] = {}
             for a in todo:
                 by_lang.setdefault(a.lang, []).append(a)
@@ -231,7 +231,7 @@ def _store_one(article: Article, doc, store: Store, stages: Stages, version: str
     report.count(resolved)
 
 
-class _progress_bar:
+class _ProgressBar:
     """A rich progress bar on stderr when asked for and there is more than one article;
     yields the `advance()` callable either way."""
 
