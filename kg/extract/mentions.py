@@ -347,6 +347,9 @@ def candidate_names(ctx: Ctx) -> None:
         if ctx.text[s:e].endswith("-based"):
             e -= len("-based")  # "Bengaluru-based": the place
         text = ctx.text[s:e]
+        if d.code == "en" and re.fullmatch(r"[A-Z][a-z]+(?:ian|ean|ese|ish|an|ic|i)", text) and \
+                re.match(r"\s+[a-z]", ctx.text[e:e + 2]):
+            continue  # "the Slovakian energy company": a nationality adjective
         if len(text) < 2 or text.lower() in skip or not _free(ctx, s, e):
             continue
         initial = s in starts or re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])
