@@ -71,6 +71,11 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     after = tpl.text[pos:].split("»", 1)[-1]
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
         d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
+    roles = alternation(d.role_titles)
+    if re.search(r"(?:^|[\s'])(?:" + roles + r")\s*,?\s*$", raw_before) or re.match(
+            r"\s*,\s*(?:(?:" + alternation(list(d.determiners) + list(d.current_words)) + r")\s+)*(?:"
+            + roles + r")\b", after) or re.search(r"\b(?:mr|mrs|ms|dr|sig|sig\.ra|dott)\.?\s*$", raw_before):
+        score["Person"] += 2  # "l'amministratore delegato X", "X, chief executive of", "Mr X"
     if re.match(r"-based\b", after):
         score["Place"] += 2  # "Bengaluru-based"
     if re.match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":
