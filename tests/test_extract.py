@@ -302,3 +302,28 @@ def test_appositions_en():
     assert ("Paytix", "partnersWith", "Umbra") in t
     assert not any(p == "partnersWith" and "Holdco Communications" in (s, o) for s, p, o in t)
     assert ("Initech", "operates", "Zoomly") in t
+
+
+@pytest.mark.parametrize("lang,text,ents,triple,role", [
+    ("it", "Alfa Holding ha nominato Marco Bianchi nuovo amministratore delegato.",
+     [("Alfa Holding", "ORG"), ("Marco Bianchi", "PER")],
+     ("Marco Bianchi", "worksFor", "Alfa Holding"), "amministratore delegato"),
+    ("en", "Acme Corp. named Jane Doe as its new chief executive on Monday.",
+     [("Acme", "ORG"), ("Jane Doe", "PER")], ("Jane Doe", "worksFor", "Acme Corp."),
+     "chief executive"),
+    ("it", "Sirio, che Orione ha acquistato nel 2012, è sbarcata in Brasile.",
+     [("Sirio", "ORG"), ("Orione", "ORG"), ("Brasile", "LOC")],
+     ("Orione", "acquires", "Sirio"), None),
+    ("en", "Umbra, which Acme bought in 2012, expanded into Brazil.",
+     [("Umbra", "ORG"), ("Acme", "ORG"), ("Brazil", "LOC")], ("Umbra", "targetsMarket", "Brazil"),
+     None),
+    ("en", "Globex completed its $5bn acquisition of Initech.",
+     [("Globex", "ORG"), ("Initech", "ORG")], ("Globex", "acquires", "Initech"), None),
+    ("it", "Zeta ha ceduto Kappa a Omega per 20 milioni di euro.",
+     [("Zeta", "ORG"), ("Kappa", "ORG"), ("Omega", "ORG")], ("Omega", "acquires", "Kappa"), None),
+])
+def test_common_news_patterns(lang, text, ents, triple, role):
+    _, _, res = _run(lang, text, ents)
+    assert triple in _triples(res)
+    if role:
+        assert role in {p.role_title for p in res.facts.positions}

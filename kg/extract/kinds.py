@@ -76,6 +76,9 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
             r"\s*,\s*(?:(?:" + alternation(list(d.determiners) + list(d.current_words)) + r")\s+)*(?:"
             + roles + r")\b", after) or re.search(r"\b(?:mr|mrs|ms|dr|sig|sig\.ra|dott)\.?\s*$", raw_before):
         score["Person"] += 2  # "l'amministratore delegato X", "X, chief executive of", "Mr X"
+    if re.match(r"\s*,\s*(?:" + alternation(d.cues["relative_pronouns"]) + r")\s+«[CPOL]\d+»\s+(?:\w+\s+)?(?:"
+                + alternation(list(d.cues["acquire_verbs"]) + list(d.cues["controls"])) + r")\b", after):
+        score["Company"] += 2  # "Umbra, which Acme bought": a firm that was bought
     if re.match(r"-based\b", after):
         score["Place"] += 2  # "Bengaluru-based"
     if re.match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":

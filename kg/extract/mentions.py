@@ -354,7 +354,7 @@ def candidate_names(ctx: Ctx) -> None:
             continue
         initial = s in starts or re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])
         if initial and text not in mid and not biz_after.match(ctx.text, e) and not pair_after.match(
-                ctx.text, e):
+                ctx.text, e) and not re.match(r"\s*,\s", ctx.text[e:e + 3]):
             continue  # "Intanto ..." is a word; "Enel investirà ..." is a name
         m = ctx.add_mention(s, e, "Company", confidence=0.5)
         ctx.weak.add(m.id)

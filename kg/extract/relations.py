@@ -154,7 +154,9 @@ def _rules():
         ("acquired_by", "acquires",
          r"(?P<b>{ORG})[^«.;:]{0,30}?\b{cue:passive_acquired}\s+(?P<a>{CO})", 0.75),
         ("possessive_acquisition", "acquires",
-         r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:acquire_nouns}\s+of\s+(?P<b>{ORG})", 0.75),
+         r"(?P<a>{CO})'s\s+(?:[\w$€£.,-]+\s+){0,2}?{cue:acquire_nouns}\s+of\s+(?P<b>{ORG})", 0.75),
+        ("which_bought", "acquires",
+         r"(?P<b>{ORG})\s*,\s*(?:which|that|che)\s+(?P<a>{CO})\s+(?:ha\s+|had\s+|has\s+)?{cue:acquire_verbs}\b", 0.7),
         # ---- mergesWith
         ("merger_between", "mergesWith",
          r"{cue:merge_nouns}\s+(?:{cue:between})\s+{DET}?(?P<a>{CO})\s*(?:,|\s+(?:e|ed|and|con|with)\s+){DET}?(?P<b>{CO})",
@@ -237,7 +239,8 @@ def relations(ctx: Ctx, slots: dict[str, str]) -> None:
     appositions ("X, a unit of Y, has partnered with Z" is also read as "X has partnered
     with Z"); duplicates are merged by resolve."""
     det = alternation(ctx.data.determiners)
-    appo = re.compile(rf"(?<=»)\s*,\s*(?:{det})\s*[^,«»;:]{{0,60}}(?:«[^»]+»[^,«»;:]{{0,30}})?,(?=\s)")
+    rel = alternation(ctx.data.cues["relative_pronouns"])
+    appo = re.compile(rf"(?<=»)\s*,\s*(?:{det}|{rel})\s*[^,«»;:]{{0,60}}(?:«[^»]+»[^,«»;:]{{0,30}})?,(?=\s)")
     for tpl in ctx.templates():
         variants = [tpl]
         cuts = [x.span() for x in appo.finditer(tpl.text)]
@@ -402,6 +405,8 @@ def _position_rules():
         ("role_verb", r"(?P<org>{ORG})\s*,?\s*(?P<verb>{ROLEVERB})\s+(?P<per>{PER})", 0.8),
         # "Il presidente ad interim è ora Rossi"
         ("role_is_per", r"(?P<role>{ROLE})(?:\s+{OF}(?P<org>{ORG}))?\s+(?:{cue:copula})\s+(?:\w+\s+)?(?P<per>{PER})", 0.65),
+        # "Acme ha nominato Mario Rossi nuovo amministratore delegato" / "Acme named X as CEO"
+        ("appointed", r"(?P<org>{ORG})[^«.;:]{0,30}?\b(?:{cue:appoint_verbs})\s+(?P<per>{PER})\s*,?\s+(?:come\s+|as\s+|its\s+)?{DET}?(?:(?:nuovo|nuova|new)\s+)?(?P<role>{ROLE})\b", 0.75),
         # "X si è dimesso dalla carica di presidente delle Y" -> former
         ("resigned", r"(?P<per>{PER})\s+(?P<resign>{RESIGN})\s+(?:[^«.;:]{0,30}?\s)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.8),
         # "X, the chairman of Acme, will become the chairman of the new company" -> announced
