@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.extract.names import acronym, clean, core_name, merge_key as _merge_key, name_key, slug
+from kg.extract.names import acronym, clean, core_name, key_name, merge_key as _merge_key, slug
 from kg.facts import ArticleFacts, Entity, Resolved
 
 _ORGLIKE = {"Company", "Platform", "Organization"}
@@ -123,7 +123,7 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
             t = ms[i].text
             if t != label and t not in aliases:
                 aliases.append(t)
-        base = f"{kind.lower()}/{name_key(label) if kind in _ORGLIKE else slug(label)}"
+        base = f"{kind.lower()}/{key_name(label) if kind in _ORGLIKE else slug(label)}"
         used[base] += 1
         key = base if used[base] == 1 else f"{base}-{used[base]}"
         entities.append(Entity(key=key, kind=kind, label=label, aliases=aliases,

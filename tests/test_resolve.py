@@ -96,3 +96,11 @@ def test_duplicate_relations_collapse_and_operators_do_not_sell():
     res = resolve(Article(id="a", text=text, lang="it"), facts)
     assert [(r.predicate, r.evidence.confidence) for r in res.facts.relations] == [
         ("operates", 0.9)]
+
+
+def test_generic_business_words_do_not_change_the_key():
+    a = resolve(Article(id="a", text="Banca Alfa cresce.", lang="it"),
+                _facts("Banca Alfa cresce.", [("Banca Alfa", "Company")]))
+    b = resolve(Article(id="b", text="Alfa S.p.A. cala.", lang="it"),
+                _facts("Alfa S.p.A. cala.", [("Alfa S.p.A.", "Company")]))
+    assert a.entities[0].key == b.entities[0].key == "company/alfa"

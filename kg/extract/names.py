@@ -84,3 +84,13 @@ def merge_key(text: str) -> str:
     while len(words) > 1 and words[0].lower() in GENERIC_LEAD:
         words = words[1:]
     return slug("".join(words))
+
+
+def key_name(text: str) -> str:
+    """Readable, stable key part of a firm's name: like merge_key but keeps word breaks
+    ("Banca Alfa Group" -> "alfa", "Alfa Beta S.p.A." -> "alfa-beta")."""
+    core = re.sub(r"(?<=\w)-[A-Z]{2,5}$", "", core_name(text))
+    words = core.split()
+    while len(words) > 1 and words[0].lower() in GENERIC_LEAD:
+        words = words[1:]
+    return slug(" ".join(words))
