@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.extract.context import Ctx, Template, compile_rule
+from kg.extract.context import Ctx, Template, build_slots, compile_rule
 from kg.extract.names import merge_key, name_key
-from kg.facts import Position, Relation
-from kg.money import alternation
+from kg.facts import Investment, Position, Relation
+from kg.money import alternation, find_percents
 
 EXTRACTOR = "kg.extract.rules"
 
@@ -83,7 +83,8 @@ def salient_company(ctx: Ctx, exclude: set[int] = frozenset()) -> int | None:
     return first[best] if counts[best] >= 2 else None
 
 
-def _status(ctx: Ctx, text: str, keys=("pending_markers",)) -> str | None:
+def _status(ctx: Ctx, text: str) -> str | None:
+    """"agreed, pending" when the sentence says the deal is not closed yet."""
     low = text.lower()
     for w in ctx.data.pending_markers:
         if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low):
@@ -299,9 +300,6 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
                     add_relation(ctx, tpl, p, a, b, conf, name)
         return
     if name == "shareholder_of" and gd.get("pct"):
-        from kg.facts import Investment
-        from kg.money import find_percents
-
         pct = find_percents(gd["pct"], ctx.lang)
         for a in a_ids:
             for b in b_ids:
@@ -328,7 +326,7 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
         if s is None:
             return
         a_ids, conf = [s], conf * 0.75
-    if pred == "bracket" or name == "bracket_parent":
+    if name == "bracket_parent":
         a, b = a_ids[0], b_ids[0]
         wa = set(name_key(ms[a].text).split("-"))
         wb = set(name_key(ms[b].text).split("-"))
@@ -510,7 +508,6 @@ _SLOTS_CACHE: dict[str, dict] = {}
 
 
 def build_slots_cache(ctx: Ctx) -> dict[str, str]:
-    from kg.extract.context import build_slots
     if ctx.lang not in _SLOTS_CACHE:
         _SLOTS_CACHE[ctx.lang] = build_slots(ctx.data)
     return _SLOTS_CACHE[ctx.lang]
