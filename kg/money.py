@@ -27,6 +27,11 @@ def alternation(words) -> str:
     """Regex alternation of literal words, longest first (so "dollari usa" beats "dollari").
 
     Shared by every rule module that builds regexes from kg.lang word lists."""
+    return _alternation(tuple(words))
+
+
+@lru_cache(maxsize=None)
+def _alternation(words: tuple) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.facts import ArticleFacts, Evidence, Mention
 from kg.lang.base import LangData
@@ -185,6 +186,13 @@ def build_slots(data: LangData) -> dict[str, str]:
         "BOARD": rf"(?:{alternation(data.board_nouns)})",
         "PCT": rf"(?:\d+(?:[.,]\d+)?\s*(?:%|(?:{alternation(data.percent_words)})\b))",
     }
+
+
+@lru_cache(maxsize=8192)
+def rx(pattern: str, flags: int = 0) -> re.Pattern:
+    """A compiled regex, cached: the rules build their patterns from word lists at run time,
+    far more of them than the re module's own cache keeps."""
+    return re.compile(pattern, flags)
 
 
 def compile_rule(pattern: str, slots: dict[str, str], data: LangData | None = None) -> re.Pattern:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from kg.extract.context import Ctx
+from kg.extract.context import Ctx, rx
 from kg.extract.mentions import _ends_with_noun, _last_words, _letter, _starts_with
 from kg.extract.names import has_legal_suffix, merge_key
 from kg.lang.base import WEB_TLDS
@@ -20,6 +20,14 @@ from kg.money import alternation
 
 
 _ORGK = ("Company", "Platform", "Organization")
+
+
+def _rx_search(pattern: str, text: str):
+    return rx(pattern).search(text)
+
+
+def _rx_match(pattern: str, text: str):
+    return rx(pattern).match(text)
 
 
 _BRACKET = "_bracket"  # marker vote: "Name Surname (X)"
@@ -38,7 +46,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     raw_before = before
     # coordinated with an earlier mention: share its cue ("piattaforme X e Y")
     while True:
-        x = re.search(r"«\w\d+»(?:\s*,\s*|\s+(?:" + alternation(d.coordinators) + r")\s+)$", before)
+        x = _rx_search(r"«\w\d+»(?:\s*,\s*|\s+(?:" + alternation(d.coordinators) + r")\s+)$", before)
         if not x:
             break
         before = before[:x.start()]
@@ -49,57 +57,57 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         score["Organization"] += 2
     elif _ends_with_noun(tail, d.company_nouns):
         score["Company"] += 2
-    if re.search(r"(?:" + alternation(d.company_nouns) + r"|" + alternation(d.cues["plural_company_nouns"])
+    if _rx_search(r"(?:" + alternation(d.company_nouns) + r"|" + alternation(d.cues["plural_company_nouns"])
                  + r")\b[^«.;]{0,40}?\b(?:" + alternation(d.cues["including"]) + r")\s+[^«]{0,30}$", before):
         score["Company"] += 2
-    if re.search(r"(?:^|[\s'])(?:" + alternation(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + alternation(d.prepositions_of)
+    if _rx_search(r"(?:^|[\s'])(?:" + alternation(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + alternation(d.prepositions_of)
                  + r")\s*(?:(?:" + alternation(d.determiners) + r")\s*)?$", raw_before):
         score["Company"] += 0.8  # "presidente di X": mostly a firm, but presidents have countries
     biz_before = list(d.cues["controlled_by"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
-    if re.search(r"(?:^|[\s'])(?:" + alternation(biz_before) + r")\s+(?:(?:" + alternation(d.prepositions_of)
+    if _rx_search(r"(?:^|[\s'])(?:" + alternation(biz_before) + r")\s+(?:(?:" + alternation(d.prepositions_of)
                  + r"|" + alternation(d.cues["between"]) + r"|" + alternation(d.cues["with"]) + r"|in)\s*)?"
-                 r"(?:(?:" + alternation(d.determiners) + r")\s*)?$", before) or re.search(
+                 r"(?:(?:" + alternation(d.determiners) + r")\s*)?$", before) or _rx_search(
                  r"(?:^|[\s'])(?:" + alternation(d.cues["acquire_verbs"]) + r")\s+(?:(?:" + alternation(d.determiners)
                  + r")\s*)?$", before):
         score["Company"] += 1.5
-    if re.search(r"(?:^|[\s'])(?:" + alternation(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
+    if _rx_search(r"(?:^|[\s'])(?:" + alternation(d.company_nouns) + r")\s+(?:di|of)\s*$", raw_before):
         score["Place"] += 1.5  # "il gruppo di Torino": a base
-    if re.search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
+    if _rx_search(r"(?:^|\s)(?:in|a|ad|verso|nel|nella|negli|nei|in|to|from|at|near|"
                  r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
         score["Place"] += 0.7
     after = tpl.text[pos:].split("»", 1)[-1]
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
         d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
     roles = alternation(d.role_titles)
-    if re.search(r"(?:^|[\s'])(?:" + roles + r")\s*,?\s*$", raw_before) or re.match(
+    if _rx_search(r"(?:^|[\s'])(?:" + roles + r")\s*,?\s*$", raw_before) or _rx_match(
             r"\s*,\s*(?:(?:" + alternation(list(d.determiners) + list(d.current_words)) + r")\s+)*(?:"
-            + roles + r")\b", after) or re.search(r"\b(?:mr|mrs|ms|dr|sig|sig\.ra|dott)\.?\s*$", raw_before):
+            + roles + r")\b", after) or _rx_search(r"\b(?:mr|mrs|ms|dr|sig|sig\.ra|dott)\.?\s*$", raw_before):
         score["Person"] += 2  # "l'amministratore delegato X", "X, chief executive of", "Mr X"
-    if re.match(r"\s*,\s*(?:" + alternation(d.cues["relative_pronouns"]) + r")\s+«[CPOL]\d+»\s+(?:\w+\s+)?(?:"
+    if _rx_match(r"\s*,\s*(?:" + alternation(d.cues["relative_pronouns"]) + r")\s+«[CPOL]\d+»\s+(?:\w+\s+)?(?:"
                 + alternation(list(d.cues["acquire_verbs"]) + list(d.cues["controls"])) + r")\b", after):
         score["Company"] += 2  # "Umbra, which Acme bought": a firm that was bought
-    if re.match(r"-based\b", after):
+    if _rx_match(r"-based\b", after):
         score["Place"] += 2  # "Bengaluru-based"
-    if re.match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":
+    if _rx_match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":
         score["Platform"] += 2  # "the Prime Now app", "its Vendo platform"
-    if re.match(r"\s+(?:" + alternation(d.role_titles) + r")\s+«H", after):
+    if _rx_match(r"\s+(?:" + alternation(d.role_titles) + r")\s+«H", after):
         score["Company"] += 1.5  # "Acme chairman John Smith"
     after_pair = re.sub(r"^\s+(?:" + alternation(d.coordinators) + r")\s+«\w\d+»", "", after)
-    if re.match(r"\s*(?:" + alternation(biz_after + list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"]))
+    if _rx_match(r"\s*(?:" + alternation(biz_after + list(d.cues["sign_verbs"]) + list(d.cues["merge_verbs"]))
                 + r")\b", after_pair):
         score["Company"] += 1.5
     poss_nouns = list(d.role_titles) + list(d.cues["unit_nouns"]) + list(d.stake_nouns) + list(
         d.platform_nouns)
-    if re.match(r"['’]s\s+(?:«[CPO]\d+»|(?:[\w-]+\s+)?(?:" + alternation(poss_nouns) + r")\b)", after):
+    if _rx_match(r"['’]s\s+(?:«[CPO]\d+»|(?:[\w-]+\s+)?(?:" + alternation(poss_nouns) + r")\b)", after):
         score["Company"] += 1.5  # "X's chief executive", "X's cloud unit", "X's Y unit"
-    if re.search(r"(?:^|\s)(?:" + alternation(d.cues["raise_verbs"]) + r")\s+[^«]{0,30}?(?:"
+    if _rx_search(r"(?:^|\s)(?:" + alternation(d.cues["raise_verbs"]) + r")\s+[^«]{0,30}?(?:"
                  + alternation(d.cues["from_investors"]) + r")\s+(?:(?:" + alternation(d.determiners)
                  + r")\s+)?$", raw_before):
         score["Company"] += 1.5  # "raised $5m from X": X is an investor
-    if re.match(r"\s*(?:\w+\s+)?(?:al|il|con il|with|a|at)\s+\d+(?:[.,]\d+)?\s*%", after):
+    if _rx_match(r"\s*(?:\w+\s+)?(?:al|il|con il|with|a|at)\s+\d+(?:[.,]\d+)?\s*%", after):
         score["Company"] += 1.5  # "X (sarà) al 5,73%": a shareholder
-    x = re.match(r"\s*,\s*(?:(?:" + alternation(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
+    x = _rx_match(r"\s*,\s*(?:(?:" + alternation(d.determiners) + r")\s*)?((?:[^\s,«»]+\s*){1,3})", after)
     if x:
         head = x.group(1).strip()
         if _starts_with(head, d.platform_nouns):
@@ -109,7 +117,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         elif _starts_with(head, d.company_nouns) or _starts_with(head, d.cues["shareholder_nouns"]):
             score["Company"] += 2.5
     # "Name Surname (X)": X is an affiliation
-    if re.search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):
+    if _rx_search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):
         score["Company"] += 2.5
         score[_BRACKET] = 1
 
@@ -128,14 +136,14 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
         score["Company"] += 2
     if any(low.endswith(t) for t in WEB_TLDS):
         score["Platform"] += 2.5
-    if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or re.search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
+    if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or _rx_search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
         score["Person"] -= 2  # acronyms and camel case are not people
         score["Company"] += 0.5
-        if re.search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name):
+        if _rx_search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name):
             score["Company"] += 1.5
         elif len(name) >= 3:
             score["Company"] += 0.7  # places are rarely acronyms of three letters or more
-    if re.search(r"[A-Za-z]['’]s$", name) and d.code != "en":
+    if _rx_search(r"[A-Za-z]['’]s$", name) and d.code != "en":
         score["Company"] += 1.5  # "Moody's": in Italian text an 's name is a brand
         score["Person"] -= 1
     if name in person_last:

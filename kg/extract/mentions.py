@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from kg.extract.context import KIND_LETTER, Ctx
+from kg.extract.context import KIND_LETTER, Ctx, rx
 from kg.extract.names import has_legal_suffix
 from kg.lang.base import WEB_TLDS
 from kg.money import alternation
@@ -295,15 +295,13 @@ def _last_words(text: str, n: int) -> str:
 def _ends_with_noun(before: str, nouns, complements: bool = True) -> bool:
     """`before` (lowercase, plain apostrophes) ends with one of `nouns`, maybe + adjective."""
     b = re.sub(r"[\s,]+$", "", before)
-    for noun in nouns:
-        x = re.search(rf"(?:^|[\s'])({re.escape(noun)})(?:\s+([^\s«»]+))?$", b)
-        if x and not (x.group(2) and (x.group(2) in _FUNCTION_WORDS or x.group(2).endswith("'"))):
-            return True
-        # "la società di ricerche di mercato X": complements after the noun
-        if complements and re.search(
-                rf"(?:^|[\s'])({re.escape(noun)})(?:\s+(?:di|of|for|per)\s+[^\s«»]+){{1,2}}$", b):
-            return True
-    return False
+    alt = alternation(nouns)
+    x = rx(rf"(?:^|[\s'])({alt})(?:\s+([^\s«»]+))?$").search(b)
+    if x and not (x.group(2) and (x.group(2) in _FUNCTION_WORDS or x.group(2).endswith("'"))):
+        return True
+    # "la società di ricerche di mercato X": complements after the noun
+    return bool(complements and rx(
+        rf"(?:^|[\s'])({alt})(?:\s+(?:di|of|for|per)\s+[^\s«»]+){{1,2}}$").search(b))
 
 
 _FUNCTION_WORDS = {
