@@ -327,3 +327,22 @@ def test_common_news_patterns(lang, text, ents, triple, role):
     assert triple in _triples(res)
     if role:
         assert role in {p.role_title for p in res.facts.positions}
+
+
+def test_reuters_style_paragraph_en():
+    text = ("Helvia SA agreed to sell its ice cream unit to Glacio, its joint venture with "
+            "private equity firm Norden Partners. The group, based in Vevey, Switzerland, "
+            "grows. Glacio, which is 50% owned by Helvia, will also buy Dreyer's brand. "
+            "Unilux, Helvia's main rival in ice cream, declined to comment.")
+    _, _, res = _run("en", text, [("Helvia", "ORG"), ("Glacio", "ORG"),
+                                  ("Norden Partners", "ORG"), ("Vevey", "LOC"),
+                                  ("Switzerland", "LOC"), ("Unilux", "ORG")])
+    kinds = _kinds(res)
+    assert kinds["Switzerland"] == "Place" and kinds["Helvia SA"] == "Company"
+    t = _triples(res)
+    assert ("Helvia SA", "partnersWith", "Norden Partners") in t
+    assert ("Helvia SA", "investsIn", "Glacio") in t
+    assert {("Unilux", "competesWith", "Helvia SA"), ("Helvia SA", "competesWith", "Unilux")} & t
+    assert not any(p == "acquires" for _, p, _ in t)  # a brand bought is not a company bought
+    assert ("Helvia SA", 50) in {(_label(res, i.investor), i.stake_percent)
+                                 for i in res.facts.investments}

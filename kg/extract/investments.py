@@ -226,7 +226,8 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
     d = ctx.data
     cue = d.cues
     of = alternation(d.prepositions_of)
-    holder_rx = re.compile(rf"^\s*(?:{alternation(cue['holder_preps'])})\s*«[CPOH](\d+)»")
+    holder_rx = re.compile(rf"^\s*(?:(?:{alternation(cue['owned_words'])})\s+)?"
+                           rf"(?:{alternation(cue['holder_preps'])})\s*«[CPOH](\d+)»")
     det = alternation(d.determiners)
     stake_w = alternation(d.stake_nouns)
     in_w = alternation(list(d.cues["in_preps"]) + list(d.prepositions_of))
@@ -243,7 +244,8 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
             ps, pe = _tpl_pos(tpl, s0 + s), _tpl_pos(tpl, s0 + e)
             before, after = text[:ps], text[pe:]
             near = before[-40:]
-            if not (_has(cue["own_cues"], near) or _has(d.stake_nouns, after[:30])):
+            if not (_has(cue["own_cues"], near) or _has(d.stake_nouns, after[:30])
+                    or _has(cue["owned_words"], after[:20])):
                 continue
             holder = target = None
             owned = _has(cue["owned_words"], near)

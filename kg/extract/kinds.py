@@ -136,7 +136,9 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
         score["Company"] += 2
     if any(low.endswith(t) for t in WEB_TLDS):
         score["Platform"] += 2.5
-    if re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or _rx_search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
+    if re.fullmatch(r"(?:[A-Z]\.){2,3}", name):
+        pass  # "U.S.", "U.K.": dotted initials are countries far more often than firms
+    elif re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or _rx_search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
         score["Person"] -= 2  # acronyms and camel case are not people
         score["Company"] += 0.5
         if _rx_search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name):

@@ -119,7 +119,7 @@ def _extend_legal_suffix(ctx: Ctx) -> None:
 
 _LEGAL_NAME = re.compile(
     r"(?<![\w.])((?:[A-Z][\w'&-]*(?:\.[\w-]+)*\s+){0,3}[A-Z][\w'&-]*(?:\.[\w-]+)*)(?:,?\s+(?:Corp\.|Inc\.|Co\.|Ltd\b\.?|"
-    r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|Plc\b|PLC\b|AG\b|SE\b|N\.V\.|GmbH\b|LLC\b|Group\b|"
+    r"S\.p\.A\.|SpA\b|S\.r\.l\.|plc\b|Plc\b|PLC\b|AG\b|SE\b|SA\b|S\.A\.|NV\b|N\.V\.|GmbH\b|LLC\b|Group\b|"
     r"Holding\b|Holdings\b|Corporation\b|Incorporated\b|Limited\b))+"
 )
 
@@ -344,6 +344,8 @@ def candidate_names(ctx: Ctx) -> None:
             continue
         if ctx.text[s:e].endswith("-based"):
             e -= len("-based")  # "Bengaluru-based": the place
+        if d.code == "en" and re.search(r"['’]s$", ctx.text[s:e]):
+            e -= 2  # an English possessive is not part of the name
         text = ctx.text[s:e]
         if d.code == "en" and re.fullmatch(r"[A-Z][a-z]+(?:ian|ean|ese|ish|an|ic|i)", text) and \
                 re.match(r"\s+[a-z]", ctx.text[e:e + 2]):
@@ -523,7 +525,7 @@ def drop_unused_brands(ctx: Ctx) -> None:
     lst = r"«\w\d+»(?:(?:\s*,\s*|\s*,?\s+(?:" + alternation(d.coordinators) + r")\s+)«\w\d+»)*"
     # "... from Acme, and Zephyr brands": the maker after "from" is not in the list
     rx = re.compile(rf"\b(?:{brand})\s*,?\s*(?:{inc})\s+(?P<l>[^;:]*?)(?=\s(?:from|by|da|di|of)\s|[;:]|$)"
-                    rf"|(?<!from )(?<!of )(?<!by )(?<!da )(?<!di )(?P<l2>{lst})\s+(?:{brand})\b")
+                    rf"|(?<!from )(?<!of )(?<!by )(?<!da )(?<!di )(?P<l2>{lst})(?:'s)?\s+(?:{brand})\b")
     used = set()
     for r in ctx.facts.relations:
         used |= {r.subject, r.object}

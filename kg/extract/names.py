@@ -17,7 +17,7 @@ _SUFFIXES = sorted({s.rstrip(".") for s in LEGAL_SUFFIXES}, key=len, reverse=Tru
 _SUFFIX_RX = re.compile(
     r"(?:[\s,]+(?:" + "|".join(re.escape(s) for s in _SUFFIXES) + r")\.?)+\s*$", re.IGNORECASE
 )
-_LEAD_AMP = re.compile(r"\s*(?:&|and)\s*$", re.IGNORECASE)
+_LEAD_AMP = re.compile(r"\s*&\s*$|\s+and\s*$", re.IGNORECASE)
 
 
 def ascii_fold(text: str) -> str:

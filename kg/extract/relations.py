@@ -175,7 +175,7 @@ def _rules():
          r"{cue:partner_nouns}[^«.;:]{0,40}?(?:{cue:controlled_by}|{cue:between})\s+{DET}?(?P<a>{CO})\s+(?:e|ed|and)\s+{DET}?(?P<b>{CO})",
          0.75),
         ("partner_with", "partnersWith",
-         r"(?:(?P<a>{CO})[^«.;:]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?P<b>{CO})",
+         r"(?:(?P<a>{CO})[^«.;:]{0,60}?)?\b{cue:partner_nouns}\s+(?:{cue:with})\s+{DET}?(?:[\w-]+\s+){0,3}?(?P<b>{CO})",
          0.7),
         ("partner_verb", "partnersWith",
          r"(?P<a>{CO})[^«.;:]{0,40}?\b{cue:partner_verbs}\s+{DET}?(?P<b>{CO})", 0.7),
@@ -188,6 +188,8 @@ def _rules():
         ("rival_of", "competesWith",
          r"(?P<a>{CO})\s*,?\s*{DET}?(?:[\w-]+\s+)?{cue:rival_nouns}\s+(?:{OF}|to\s+)?{DET}?(?P<b>{ORGLIST})",
          0.6),
+        ("rival_apposition", "competesWith",
+         r"(?P<b>{CO})\s*,\s*(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:rival_nouns}\b", 0.65),
         ("possessive_rival", "competesWith",
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?{cue:rival_nouns}\s*,?\s*(?P<b>{ORGLIST})", 0.65),
         ("compete_with", "competesWith",
@@ -321,6 +323,15 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
         if s is None:
             return
         pred, b_ids, conf = "competesWith", [s], 0.55
+    if name == "partner_with" and a_ids and re.search(
+            r"\b(?:" + alternation(ctx.data.cues["possessive"]) + r")\s+(?:" + alternation(
+                ctx.data.cues["partner_nouns"]) + r")\b", x.group(0)):
+        # "Froneri, its joint venture with PAI": the partner is the owner behind "its"
+        a_ids = []
+        s = salient_company(ctx, exclude=set(b_ids) | set(ctx.slots(gd["a"])))
+        if s is None:
+            return
+        a_ids, conf = [s], conf * 0.8
     if pred == "partnersWith" and not a_ids:
         s = salient_company(ctx, exclude=set(b_ids))
         if s is None:
