@@ -346,3 +346,22 @@ def test_reuters_style_paragraph_en():
     assert not any(p == "acquires" for _, p, _ in t)  # a brand bought is not a company bought
     assert ("Helvia SA", 50) in {(_label(res, i.investor), i.stake_percent)
                                  for i in res.facts.investments}
+
+
+def test_stake_purchase_with_headline_it():
+    text = ("Maxor rileva il 20% di Velia per 1,5 miliardi\n\nIl colosso francese del lusso Maxor "
+            "ha acquistato una quota del 20% di Velia per 1,5 miliardi di euro. Velia, con sede "
+            "a Milano, resta quotata. Zalan, la piattaforma tedesca di e-commerce, venderà i capi "
+            "di Velia. Kerin, principale concorrente di Maxor, tace.")
+    _, facts, res = _run("it", text, [("Maxor", "ORG"), ("Velia", "PER"), ("Milano", "LOC"),
+                                      ("Zalan", "ORG"), ("Kerin", "LOC")],
+                         title="Maxor rileva il 20% di Velia per 1,5 miliardi")
+    invs = [(_label(res, i.investor), _label(res, i.target), i.amount.value if i.amount else None,
+             i.stake_percent, i.kind) for i in res.facts.investments]
+    assert invs == [("Maxor", "Velia", 1_500_000_000, 20, "stake")]
+    t = _triples(res)
+    assert ("Velia", "headquarteredIn", "Milano") in t
+    assert ("Kerin", "competesWith", "Maxor") in t or ("Maxor", "competesWith", "Kerin") in t
+    assert not any(p == "operates" for _, p, _ in t)
+    maxor = res.entity(res.entity_of[next(m.id for m in facts.mentions if m.text == "Maxor")])
+    assert "colosso francese" in maxor.aliases

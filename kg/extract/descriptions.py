@@ -73,6 +73,9 @@ def descriptions(ctx: Ctx, slots: dict[str, str]) -> None:
         elif appositive(ctx, s):
             # "Flipkart, the Indian e-commerce company": the description renames its head
             ref, conf = appositive(ctx, s), 0.7
+        elif named_after(ctx, e):
+            # "il colosso francese del lusso Lvmh": the name follows its description
+            ref, conf = named_after(ctx, e), 0.7
         else:
             ref, margin = _salient(ctx, s, sent, x.groupdict().get("adj"))
             # a clear favourite makes a confident reading; a close call a weak one, whose
@@ -90,6 +93,18 @@ def appositive(ctx: Ctx, start: int) -> str | None:
         if m.kind in ("Company", "Platform", "Organization") and not m.is_description and \
                 m.end <= start and re.fullmatch(rf"\s*,\s*(?:(?:{det})\s*)?", ctx.text[m.end:start],
                                                 re.IGNORECASE):
+            return m.id
+    return None
+
+
+def named_after(ctx: Ctx, end: int) -> str | None:
+    """The id of a company named right after a description ("the French giant X", "il
+    colosso del lusso X"), if any."""
+    of = alternation(ctx.data.prepositions_of)
+    for m in ctx.mentions:
+        if m.kind in ("Company", "Platform", "Organization") and not m.is_description and \
+                m.start >= end and re.fullmatch(rf"\s*(?:(?:{of})\s*[\w'’-]+\s*)?",
+                                                ctx.text[end:m.start], re.IGNORECASE):
             return m.id
     return None
 

@@ -324,5 +324,16 @@ def _dedupe(ctx: Ctx) -> None:
         if k not in best or rank > best[k][0]:
             best[k] = (rank, inv)
     chosen = {id(v[1]) for v in best.values()}
-    ctx.facts.investments = keep + [i for i in ctx.facts.investments
-                                    if i.kind == "acquisition" and id(i) in chosen]
+    # a stake read twice (headline and body) is one: the reading with an amount wins
+    priced = {(key_of(i.investor), key_of(i.target), i.stake_percent) for i in keep
+              if i.kind == "stake" and i.amount is not None}
+    seen = set()
+    stakes = []
+    for i in keep:
+        k = (key_of(i.investor), key_of(i.target), i.stake_percent)
+        if i.kind == "stake" and i.amount is None and (k in priced or k in seen):
+            continue
+        seen.add(k)
+        stakes.append(i)
+    ctx.facts.investments = stakes + [i for i in ctx.facts.investments
+                                      if i.kind == "acquisition" and id(i) in chosen]

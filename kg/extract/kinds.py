@@ -87,6 +87,8 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     if _rx_match(r"\s*,\s*(?:" + alternation(d.cues["relative_pronouns"]) + r")\s+«[CPOL]\d+»\s+(?:\w+\s+)?(?:"
                 + alternation(list(d.cues["acquire_verbs"]) + list(d.cues["controls"])) + r")\b", after):
         score["Company"] += 2  # "Umbra, which Acme bought": a firm that was bought
+    if _rx_search(r"\d\s*%\s+(?:" + alternation(d.prepositions_of) + r")\s*$", raw_before):
+        score["Company"] += 1.5  # "il 20% di X", "10% of X": a firm's shares
     if _rx_match(r"-based\b", after):
         score["Place"] += 2  # "Bengaluru-based"
     if _rx_match(r"\s+(?:" + alternation(d.platform_nouns) + r")\b", after) and d.code == "en":
@@ -114,7 +116,10 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
             score["Platform"] += 2.5
         elif _starts_with(head, d.organization_nouns):
             score["Organization"] += 2.5
-        elif _starts_with(head, d.company_nouns) or _starts_with(head, d.cues["shareholder_nouns"]):
+        elif _starts_with(head, d.company_nouns) or any(_starts_with(head, d.cues[k]) for k in (
+                "shareholder_nouns", "rival_nouns", "relational_nouns", "hq_cues")) or \
+                _starts_with(re.sub(r"^(?:principale|main|biggest|largest|maggiore)\s+", "", head),
+                             d.cues["rival_nouns"]):
             score["Company"] += 2.5
     # "Name Surname (X)": X is an affiliation
     if _rx_search(r"«H\d+»\s*\(\s*$", raw_before) and after.lstrip().startswith(")"):

@@ -109,7 +109,7 @@ def _rules():
         ("platform_list", "operates",
          r"(?P<a>{CO})[^«.;:]{0,80}?\b{PLATN}\s+(?P<b>{PLATLIST})", 0.6),
         ("platform_apposition", "operates",
-         r"(?P<b>{PLAT})\s*,\s*{DET}?{PLATN}\b[^«;.]{0,40}?{OF}(?P<a>{CO})", 0.8),
+         r"(?P<b>{PLAT})\s*,\s*{DET}?{PLATN}\b[^«;.,]{0,40}?{OF}(?P<a>{CO})", 0.8),
         ("platform_of", "operates",
          r"{DET}?{PLATN}\s+{OF}(?P<a>{CO})\s*,\s*(?P<b>{PLAT})", 0.75),
         ("operate_verb", "operates",
@@ -136,7 +136,7 @@ def _rules():
         ("bracket_parent", "subsidiaryOf", r"(?P<a>{CO})\s*\(\s*(?P<b>{CO})\s*\)", 0.55),
         # ---- acquires
         ("acquire_verb", "acquires",
-         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,3}?(?P<b>{ORGLIST})",
+         r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_verbs}\s+(?:{DET})?(?:[\w%.,-]+\s+){0,4}?(?P<b>{ORGLIST})",
          0.8),
         ("acquire_noun", "acquires",
          r"(?P<a>{CO})(?P<mid>[^«.;:]{0,60}?)\b{cue:acquire_nouns}\s+(?:[^«.;:]{0,40}?\s)?{OF}(?P<b>{ORG})",
