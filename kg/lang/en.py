@@ -115,7 +115,7 @@ LANG = LangData(
         "coo", "cto", "founder", "co-founder", "cofounder", "managing director",
         "general manager", "country manager", "director", "board member", "head",
         "deputy ceo", "partner", "spokesman", "spokeswoman", "spokesperson",
-        "chief economist", "economist", "analyst", "executive", "owner", "secretary",
+        "chief economist", "economist", "analyst", "executive", "secretary",
         "treasurer", "governor", "minister", "general counsel", "principal",
     ),
     role_verbs={
