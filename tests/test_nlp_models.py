@@ -20,7 +20,7 @@ def gold_names(stem: str) -> list[str]:
 def test_load_returns_full_cached_pipeline(lang):
     nlp = kg.nlp.load(lang)
     assert nlp is kg.nlp.load(lang)
-    for pipe in ("tok2vec", "ner", "parser", "kg_numeric"):
+    for pipe in ("ner", "morphologizer", "parser", "lemmatizer", "kg_numeric"):
         assert pipe in nlp.pipe_names
     assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "LOC"}
 

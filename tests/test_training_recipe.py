@@ -68,7 +68,7 @@ def test_tiny_recipe_end_to_end(tmp_path: Path):
     assert "al" in [t.text for d in ud for t in d]  # multi-word token kept as surface form
 
     nlp = spacy.load(out)
-    assert nlp.pipe_names[:4] == ["tok2vec", "ner", "morphologizer", "parser"]
+    assert nlp.pipe_names[:4] == ["ner", "syntax_tok2vec", "morphologizer", "parser"]
     assert "lemmatizer" in nlp.pipe_names
     doc = nlp("Mario Rossi lavora per Fiat a Torino. Il gatto dorme.")
     assert len(list(doc.sents)) >= 1

@@ -8,10 +8,11 @@ Stages (in order; ``--stages`` picks a subset):
 1. ``vectors``  floret static vectors on ``raw_text`` (training/vectors.py)
 2. ``convert``  shared formats -> ``training/corpus/*.spacy`` (training/convert.py)
 3. ``ner``      tok2vec + NER (configs/ner.cfg) -> ``training/runs/ner_<lang>/model-best``
-4. ``ud``       morphologizer + parser on UD on top of the frozen NER tok2vec
-                (configs/ud.cfg) -> ``training/runs/ud_<lang>/model-best``
-5. ``assemble`` add the lookup lemmatizer, write meta + scores, save to ``--model-out``
-                (default ``kg/models/<lang>``)
+4. ``ud``       syntax_tok2vec + morphologizer + parser on UD (configs/ud.cfg)
+                -> ``training/runs/ud_<lang>/model-best``
+5. ``assemble`` NER (owning its tok2vec) + the UD components + the lookup lemmatizer,
+                write meta + training info, save to ``--model-out`` (default
+                ``kg/models/<lang>``)
 
 Each ``spacy train`` run writes its log to ``training/runs/<stage>_<lang>.log`` when
 started in the background (see training/README.md) and keeps ``model-best``/``model-last``.
@@ -66,20 +67,21 @@ def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: 
     return out / "model-best"
 
 
-def train_ud(lang: str, corpus: Path, runs: Path, ner_model: Path, steps: int,
+def train_ud(lang: str, corpus: Path, runs: Path, steps: int,
              vectors: Path | None = None, extra: dict[str, object] | None = None) -> Path:
-    """Train morphologizer+parser on UD over the frozen NER tok2vec; returns model-best.
-    ``vectors`` must be the table the NER was trained with (the tok2vec reads it)."""
+    """Train syntax_tok2vec + morphologizer + parser on UD; returns model-best.
+    ``vectors`` should be the table the NER uses: the assembled pipeline has one vocab."""
     out = runs / f"ud_{lang}"
     ov: dict[str, object] = {
         "nlp.lang": lang,
         "paths.train": corpus / f"ud_{lang}_train.spacy",
         "paths.dev": corpus / f"ud_{lang}_dev.spacy",
-        "paths.ner_model": ner_model,
         "training.max_steps": steps,
     }
     if vectors is not None:
         ov["paths.vectors"] = vectors
+    else:
+        ov["components.syntax_tok2vec.model.embed.include_static_vectors"] = "false"
     if steps < 500:  # tiny runs (tests): every label is rare, keep them all
         ov["training.eval_frequency"] = max(1, steps // 2)
         ov["components.parser.min_action_freq"] = 1
@@ -149,15 +151,35 @@ def add_lemmatizer(nlp, lang: str, data: Path | None = None) -> None:
     lem.initialize(lookups=lookups)
 
 
+def _literal_pipe_configs(nlp) -> None:
+    """Replace ``${...}`` references in the component configs by their values, so the
+    config stays valid after ``replace_listeners`` copies the tok2vec into another
+    component and the tok2vec is removed."""
+    from thinc.api import Config
+
+    full = nlp.config.interpolate()
+    for name in nlp.pipe_names:
+        nlp._pipe_configs[name] = Config(full["components"][name])
+
+
 def assemble(lang: str, runs: Path, out: Path, data: Path | None = None) -> Path:
-    """Final pipeline: UD model (tok2vec, ner, morphologizer, parser) or, if the UD stage
-    has not run, the NER model with a rule sentencizer; plus the lemmatizer."""
+    """Final pipeline: the NER model's tok2vec copied into the NER (replace_listeners, so
+    the NER owns its encoder), then syntax_tok2vec + morphologizer + parser sourced from
+    the UD model, then the lookup lemmatizer.  Without a UD model: NER + sentencizer."""
     import spacy
 
     ud = runs / f"ud_{lang}" / "model-best"
     ner = runs / f"ner_{lang}" / "model-best"
-    nlp = spacy.load(ud if ud.exists() else ner)
-    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+    nlp = spacy.load(ner)
+    _literal_pipe_configs(nlp)
+    nlp.replace_listeners("tok2vec", "ner", ["model.tok2vec"])
+    nlp.remove_pipe("tok2vec")
+    if ud.exists():
+        ud_nlp = spacy.load(ud, vocab=nlp.vocab)
+        _literal_pipe_configs(ud_nlp)
+        for name in ("syntax_tok2vec", "morphologizer", "parser"):
+            nlp.add_pipe(name, source=ud_nlp)
+    else:
         nlp.add_pipe("sentencizer", first=True)
     if "morphologizer" in nlp.pipe_names or lang == "it":
         add_lemmatizer(nlp, lang, data)
@@ -209,7 +231,7 @@ def main(argv: list[str] | None = None) -> None:
     if "ner" in stages:
         train_ner(a.lang, corpus, runs, vectors, ner_steps)
     if "ud" in stages:
-        train_ud(a.lang, corpus, runs, runs / f"ner_{a.lang}" / "model-best", ud_steps, vectors)
+        train_ud(a.lang, corpus, runs, ud_steps, vectors)
     if "assemble" in stages:
         out = a.model_out or (HERE.parent / "kg" / "models" / a.lang)
         assemble(a.lang, runs, out, a.data)
