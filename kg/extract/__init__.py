@@ -42,6 +42,7 @@ def extract(doc, article) -> ArticleFacts:
     _men.extra_names(ctx)
     _men.source_names(ctx)
     _men.extend_place_names(ctx)
+    _men.extend_org_nouns(ctx)
     _men.candidate_names(ctx)
     _men.clean_mentions(ctx)
     _men.drop_non_entities(ctx)

@@ -133,8 +133,9 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
     low = name.lower()
     words = low.split()
     lower_org = {w.lower() for w in d.organization_nouns}
-    if low in lower_org or (words and words[0] in lower_org and len(words) > 1):
-        score["Organization"] += 5
+    if low in lower_org or (words and words[0] in lower_org and len(words) > 1) or any(
+            " " in n and low.startswith(n + " ") for n in lower_org):
+        score["Organization"] += 5  # "Fondazione X", "Banca centrale europea"
     if has_legal_suffix(name):
         score["Company"] += 3
     if any(w in d.cues["org_name_words"] for w in re.split(r"[\s-]+", low)):

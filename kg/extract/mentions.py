@@ -421,6 +421,27 @@ def extend_place_names(ctx: Ctx) -> None:
     ctx._templates = None
 
 
+def extend_org_nouns(ctx: Ctx) -> None:
+    """"Banca" + " centrale europea": a one-word name that opens a multi-word organisation noun
+    continues with the rest of it and a place adjective."""
+    d = ctx.data
+    multi = [n for n in d.organization_nouns if " " in n]
+    geo = alternation(d.geo_adjectives)
+    for m in ctx.mentions:
+        low = m.text.lower()
+        for n in multi:
+            first, rest = n.split(" ", 1)
+            if low != first:
+                continue
+            x = re.compile(rf"\s+{re.escape(rest)}(?:\s+(?:{geo}))?\b", re.IGNORECASE).match(
+                ctx.text, m.end)
+            if x and _free(ctx, m.end, x.end()):
+                m.end = x.end()
+                m.text = ctx.text[m.start:m.end]
+                break
+    ctx._templates = None
+
+
 def source_names(ctx: Ctx) -> None:
     """A capitalised name before a reporting verb ("X riporta:", "X reports") is a media
     outlet the NER may have missed."""

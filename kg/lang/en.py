@@ -146,7 +146,7 @@ LANG = LangData(
         "done_words": ("raised", "has raised", "secured", "received", "closed"),
         "stake_words": ("stake", "interest", "holding", "minority stake", "majority stake"),
         "event_words": ("summit", "conference", "forum", "expo", "fair", "festival", "awards", "award", "show", "games", "cup", "championship", "olympics", "convention"),
-        "business_verbs": ("completed", "completes", "closed", "finalized", "finalised", "announced", "announces", "said it", "agreed", "will buy", "to buy", "reported", "posted", "launched", "owns", "operates", "sold", "sells", "acquired", "has agreed", "signed", "invested", "controls", "holds"),
+        "business_verbs": ("is owned", "is controlled", "is majority-owned", "completed", "completes", "closed", "finalized", "finalised", "announced", "announces", "said it", "agreed", "will buy", "to buy", "reported", "posted", "launched", "owns", "operates", "sold", "sells", "acquired", "has agreed", "signed", "invested", "controls", "holds"),
         "including": ("including", "such as", "like", "among them", "notably"),
         "plural_company_nouns": ("companies", "firms", "brands", "groups", "banks", "retailers", "makers", "businesses", "labels", "chains"),
         "org_name_words": ("bank", "exchange", "group", "holdings", "holding", "corporation", "company", "airlines", "airways", "motors", "insurance", "capital", "partners", "ventures", "technologies", "technology", "systems", "media", "pharmaceuticals", "energy", "communications", "telecom", "stores", "bancorp", "financial", "industries", "entertainment", "brands", "foods", "labs", "networks", "software", "securities", "investments", "associates", "mobility", "cloud", "stock", "inc", "corp", "ltd", "plc", "llc"),
