@@ -130,7 +130,7 @@ def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
             ctx.facts.investments.append(Investment(
                 investor=r.subject, target=r.object, amount=amount, kind="acquisition",
                 evidence=ctx.evidence(tpl.sent, conf, f"{EXTRACTOR}.deal_amount"),
-                status=r.status))
+                status=r.status or _deal_status(ctx, r)))
 
 
 def _funding(ctx: Ctx, tpl: Template, head: str, pos: int, amount, slots) -> bool:
@@ -205,6 +205,21 @@ def _invest_target(ctx: Ctx, tpl: Template, pos: int, slots) -> tuple[int | None
         return None, phrase
     s, e = tpl.span(idx, idx + len(phrase))
     return None, ctx.text[s:e]
+
+
+def _deal_status(ctx: Ctx, rel) -> str | None:
+    """The status another sentence states for the same deal ("sta procedendo all'acquisto")."""
+    from kg.extract.names import merge_key
+
+    def key(mid):
+        m = ctx.facts.mention(mid)
+        return merge_key(ctx.facts.mention(m.ref).text if m.ref else m.text)
+
+    pair = (key(rel.subject), key(rel.object))
+    for r in ctx.facts.relations:
+        if r.predicate == "acquires" and r.status and (key(r.subject), key(r.object)) == pair:
+            return r.status
+    return None
 
 
 def _deal_relation(ctx: Ctx, tpl: Template):
