@@ -132,6 +132,7 @@ LANG = LangData(
         "is set to become", "would become", "will serve as",
     ),
     cues={
+        "possession_nouns": ("shares", "stock", "employees", "workers", "customers", "stores", "branches", "plants", "factories", "profits", "revenue", "earnings", "board", "executives", "spin-off", "spinoff", "shareholders", "products", "brands"),
         "relative_pronouns": ("which", "who", "that", "whose"),
         "appoint_verbs": ("appointed", "appoints", "named", "names", "has named", "has appointed", "hired", "picked", "tapped", "elected"),
         "definite": ("the", "this"),

@@ -150,6 +150,7 @@ LANG = LangData(
         "sarà nominato", "sarà nominata", "andrà",
     ),
     cues={
+        "possession_nouns": ("sportelli", "filiali", "negozi", "punti vendita", "stabilimenti", "dipendenti", "clienti", "vertici", "bilancio", "conti", "scissione", "quotazione", "fatturato", "amministratore delegato", "presidente", "soci", "azionisti", "marchi", "prodotti"),
         "relative_pronouns": ("che", "il quale", "la quale", "i quali", "le quali", "cui"),
         "appoint_verbs": ("ha nominato", "nomina", "ha scelto", "sceglie", "ha designato", "designa", "ha chiamato", "ha indicato"),
         "definite": ("il", "lo", "la", "i", "gli", "le", "l'", "l’", "del", "dello", "della", "dei", "degli", "delle", "dell'", "dell’", "al", "allo", "alla", "ai", "agli", "alle", "all'", "all’", "dal", "dallo", "dalla", "dai", "dagli", "dalle", "dall'", "dall’", "nel", "nello", "nella", "nei", "negli", "nelle", "nell'", "nell’", "sul", "sullo", "sulla", "sui", "sugli", "sulle", "sull'", "sull’", "col", "questa", "questo"),
