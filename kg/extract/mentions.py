@@ -129,7 +129,7 @@ def _legal_suffix_names(ctx: Ctx) -> None:
     whatever the NER said of its parts."""
     for x in _LEGAL_NAME.finditer(ctx.text):
         s, e = _trim(ctx, x.start(), x.end())
-        # "Alibaba's Ant Group": in English the owner's possessive is not part of the name
+        # "Globex's Umbra Group": in English the owner's possessive is not part of the name
         poss = list(re.finditer(r"['’]s\s+", ctx.text[s:e])) if ctx.lang == "en" else []
         if poss:
             s += poss[-1].end()

@@ -265,7 +265,7 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
     a_ids = ctx.slots(gd["a"]) if gd.get("a") else []
     b_ids = ctx.slots(gd["b"]) if gd.get("b") else []
     if b_ids and gd.get("b"):
-        # "X's Y": the possessed name is the object ("partnered with Alibaba's Ant Group")
+        # "X's Y": the possessed name is the object ("partnered with Globex's Umbra")
         y = re.match(r"['’]s\s+«\w(\d+)»", tpl.text[x.end("b"):])
         if y and len(b_ids) == 1 and ctx.lang == "en" and x.end() == x.end("b"):
             b_ids = [int(y.group(1))]
