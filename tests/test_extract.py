@@ -365,3 +365,11 @@ def test_stake_purchase_with_headline_it():
     assert not any(p == "operates" for _, p, _ in t)
     maxor = res.entity(res.entity_of[next(m.id for m in facts.mentions if m.text == "Maxor")])
     assert "colosso francese" in maxor.aliases
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "Titolo\n\n", "(", "«»", "100%", "Il 49% di",
+                                  "X (Y)", "La piattaforma", "The new company, to be called"])
+def test_degenerate_texts_give_no_facts_and_no_errors(text):
+    for lang in ("it", "en"):
+        _, facts, res = _run(lang, text, [])
+        assert facts.relations == [] and facts.investments == [] and facts.positions == []
