@@ -373,3 +373,15 @@ def test_degenerate_texts_give_no_facts_and_no_errors(text):
     for lang in ("it", "en"):
         _, facts, res = _run(lang, text, [])
         assert facts.relations == [] and facts.investments == [] and facts.positions == []
+
+
+def test_biography_style_roles_en():
+    text = ("Brian Stone (born 1963) is an American film producer and the chief executive "
+            "officer of the American toy and media company Toyco. In June 2011 Homeco named "
+            "Norm Savar President & CEO.")
+    _, _, res = _run("en", text, [("Brian Stone", "PER"), ("Toyco", "ORG"), ("Homeco", "ORG"),
+                                  ("Norm Savar", "PER")])
+    roles = {(_label(res, p.holder), p.role_title.lower(), _label(res, p.organization))
+             for p in res.facts.positions}
+    assert ("Brian Stone", "chief executive officer", "Toyco") in roles
+    assert ("Norm Savar", "president & ceo", "Homeco") in roles

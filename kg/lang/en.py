@@ -105,6 +105,8 @@ LANG = LangData(
                    "considering", "mulling", "reportedly", "possible", "potential"),
     source_cues=("according to", "told", "reported", "reports", "said in", "interview"),
     role_titles=(
+        "chairman & ceo", "president & ceo", "chairman & chief executive officer",
+        "president & chief executive officer", "president and chief operating officer",
         "chairman and chief executive officer", "chairman and chief executive",
         "chairman and ceo", "president and chief executive officer",
         "president and chief executive", "president and ceo", "chief executive officer",

@@ -116,6 +116,8 @@ LANG = LangData(
     source_cues=("secondo", "raccontato da", "riporta", "riportato da", "scrive", "fonte",
                  "intervista", "a colloquio con", "riferisce", "come riferito da"),
     role_titles=(
+        "presidente e amministratore delegato", "presidente e ad", "fondatore e presidente",
+        "fondatore e amministratore delegato",
         "presidente del consiglio di sorveglianza", "presidente del consiglio di gestione",
         "presidente del consiglio di amministrazione", "presidente ad interim",
         "presidente onorario", "presidente esecutivo", "presidente", "vicepresidente",
