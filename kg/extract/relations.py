@@ -214,7 +214,7 @@ def _rules():
          0.7),
         # ---- headquarteredIn
         ("based_in", "headquarteredIn",
-         r"(?P<a>{COO})(?:[^«.;:]{0,60}?)\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
+         r"(?P<a>{COO})(?:[^«.;:]|«L\d+»){0,100}?\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
         ("loc_based", "headquarteredIn",
          r"(?P<b>{LOC})-based\s+(?:[\w-]+\s+){0,3}?(?P<a>{COO})", 0.75),
         ("loc_based_app", "headquarteredIn",
