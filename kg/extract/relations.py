@@ -119,7 +119,7 @@ def _rules():
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?(?P<b>{PLAT})", 0.6),
         # ---- subsidiaryOf
         ("controlled_by", "subsidiaryOf",
-         r"(?P<a>{ORG})\s*(?:,\s*(?:{DET})?[^«;]{0,60}?|\s+(?:\w+\s+){0,2}?)(?:{cue:controlled_by})\s+{DET}?(?P<b>{ORGLIST})",
+         r"(?P<a>{ORG})\s*(?:,\s*(?:{DET})?[^«;]{0,60}?|\s+(?:\w+\s+){0,2}?)(?:{cue:controlled_by})\s+{DET}?(?:[a-z][\w-]*\s+){0,3}?(?P<b>{ORGLIST})",
          0.8),
         ("unit_of_apposition", "subsidiaryOf",
          r"{DET}?{cue:unit_nouns}(?:\s+[\w-]+)?\s+{OF}(?P<b>{CO})\s*,\s*(?P<a>{ORG})", 0.75),
