@@ -187,7 +187,11 @@ def assemble(lang: str, runs: Path, out: Path, data: Path | None = None) -> Path
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = f"kg's own {lang} pipeline (see MODEL_CARD.md)"
     nlp.meta["license"] = "CC BY-NC-SA 4.0" if lang == "it" else "CC BY-SA 4.0"
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists():  # to_disk does not delete components of an older pipeline
+        import shutil
+
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
     nlp.to_disk(out)
     info = {"ner_run": str(ner), "ud_run": str(ud) if ud.exists() else None}
     for name, run in (("ner", runs / f"ner_{lang}"), ("ud", runs / f"ud_{lang}")):
