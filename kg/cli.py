@@ -355,7 +355,7 @@ def viz(store_location, output, focus, depth, query_file, article_id, title):
     \b
     Example:
       kg viz -o graph.html
-      kg viz --focus Alibaba --depth 2 -o alibaba.html
+      kg viz --focus "Acme Corp" --depth 2 -o acme.html
       kg viz --query ownership.rq -o ownership.svg     # a CONSTRUCT query
       kg viz --article 00_it_alibaba_tmall_seed -o seed.png
     """
