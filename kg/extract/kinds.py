@@ -138,6 +138,8 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
         score["Organization"] += 5  # "Fondazione X", "Banca centrale europea"
     if has_legal_suffix(name):
         score["Company"] += 3
+    elif low in d.country_names:
+        score["Place"] += 4  # the NER often tags a country ORG ("verso la Cina")
     if any(w in d.cues["org_name_words"] for w in re.split(r"[\s-]+", low)):
         score["Company"] += 2
     if any(low.endswith(t) for t in WEB_TLDS):

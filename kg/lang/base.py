@@ -72,6 +72,8 @@ class LangData:
     geo_adjectives: tuple[str, ...]  # nationality / region adjectives: "cinese", "Chinese"
     # epithets that name a place, with the place's plain names: "bel paese" -> ("italia",)
     place_epithets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # country names, lowercase: a strong Place vote, since the NER often tags them ORG
+    country_names: frozenset[str] = frozenset()
     epithet_nouns: tuple[str, ...] = ()  # "colosso", "giant": descriptions of a company
     naming_verbs: tuple[str, ...] = ()  # "called", "chiamata": "the new company, called X"
     new_words: tuple[str, ...] = ()  # "nuova", "new"

@@ -92,6 +92,18 @@ LANG = LangData(
         "peruvian", "ukrainian", "romanian", "hungarian", "czech", "domestic", "national",
         "international", "western", "eastern", "emerging", "uk", "eu",
     ),
+    country_names=frozenset({
+        "africa", "america", "argentina", "asia", "australia", "austria", "belgium", "brazil",
+        "britain", "bulgaria", "canada", "chile", "china", "colombia", "croatia", "czech republic",
+        "denmark", "egypt", "england", "europe", "finland", "france", "germany", "great britain",
+        "greece", "holland", "hong kong", "hungary", "india", "indonesia", "iran", "iraq",
+        "ireland", "israel", "italy", "japan", "kenya", "korea", "luxembourg", "malaysia",
+        "mexico", "morocco", "netherlands", "nigeria", "north korea", "norway", "pakistan", "peru",
+        "philippines", "poland", "portugal", "qatar", "romania", "russia", "saudi arabia", "serbia",
+        "singapore", "south africa", "south korea", "spain", "sweden", "switzerland", "taiwan", "thailand",
+        "turkey", "uk", "ukraine", "united arab emirates", "united kingdom", "united states", "us", "usa",
+        "venezuela", "vietnam",
+    }),
     place_epithets={
         "old continent": ("europe",), "middle kingdom": ("china",), "big apple": ("new york",),
         "land of the rising sun": ("japan",), "uncle sam": ("united states", "u.s.", "us"),

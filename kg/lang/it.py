@@ -99,6 +99,18 @@ LANG = LangData(
         "franco-americano", "franco-americana", "euro-americano", "euro-americana",
         "britannica", "londinese", "italiana", "americana", "europea", "cinese",
     ),
+    country_names=frozenset({
+        "africa", "algeria", "america", "arabia saudita", "argentina", "asia", "australia", "austria",
+        "belgio", "brasile", "bulgaria", "canada", "cile", "cina", "colombia", "corea del nord",
+        "corea del sud", "croazia", "danimarca", "egitto", "emirati arabi uniti", "europa", "filippine", "finlandia",
+        "francia", "germania", "giappone", "grecia", "hong kong", "india", "indonesia", "inghilterra",
+        "iran", "iraq", "irlanda", "israele", "italia", "kenya", "libia", "lussemburgo",
+        "malesia", "marocco", "messico", "nigeria", "norvegia", "oceania", "olanda", "paesi bassi",
+        "pakistan", "perù", "polonia", "portogallo", "qatar", "regno unito", "repubblica ceca", "romania",
+        "russia", "serbia", "singapore", "slovacchia", "slovenia", "spagna", "stati uniti", "sudafrica",
+        "svezia", "svizzera", "taiwan", "thailandia", "tunisia", "turchia", "ucraina", "ungheria",
+        "usa", "venezuela", "vietnam",
+    }),
     place_epithets={
         "vecchio continente": ("europa",), "dragone": ("cina",), "bel paese": ("italia",),
         "belpaese": ("italia",), "sol levante": ("giappone",), "zio sam": ("stati uniti", "usa"),
