@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from paths import SHARED
+
 import pytest
 
 from kg.facts import ArticleFacts, Entity, Evidence, Mention, Relation, Resolved
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
-DEV_EVAL = Path(__file__).resolve().parents[2] / "shared" / "dev-eval"
+DEV_EVAL = SHARED / "dev-eval"
 
 
 # --- stores ------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from paths import SHARED
+
 from kg.articles import Article
 from kg.facts import (
     ArticleFacts,
@@ -27,7 +29,7 @@ from kg.facts import (
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "00_it_alibaba_tmall_seed.txt"
-GOLD = Path(__file__).resolve().parents[2] / "shared" / "dev-eval" / "gold"
+GOLD = SHARED / "dev-eval" / "gold"
 
 EXTRACTOR = "test-hand-made"
 

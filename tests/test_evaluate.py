@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from paths import SHARED
+
 import pytest
 from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
 
@@ -26,7 +28,7 @@ from kg.evaluate import (
 )
 from kg.terms import BIZ
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "dev-eval"
+DEV = SHARED / "dev-eval"
 ID = "https://w3id.org/kg/id/"
 ART = "https://w3id.org/kg/article/"
 

@@ -5,9 +5,11 @@ Expectations come from the gold files of ../shared/dev-eval (names may appear in
 import json
 from pathlib import Path
 
+from paths import SHARED
+
 import pytest
 
-DEV = Path(__file__).parents[2] / "shared" / "dev-eval"
+DEV = SHARED / "dev-eval"
 pytestmark = [pytest.mark.model,
               pytest.mark.skipif(not DEV.is_dir(), reason="no ../shared/dev-eval")]
 

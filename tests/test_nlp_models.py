@@ -2,11 +2,13 @@
 import json
 from pathlib import Path
 
+from paths import SHARED
+
 import pytest
 
 import kg.nlp
 
-DEV = Path(__file__).parents[2] / "shared" / "dev-eval"
+DEV = SHARED / "dev-eval"
 NAMED_TYPES = {"Company", "Person", "Place", "Organization"}
 
 
