@@ -46,11 +46,10 @@ RELATION_PREDICATES = (
     "partnersWith", "competesWith", "targetsMarket", "headquarteredIn", "worksFor",
 )
 
-# Article metadata, read with property-path alternatives so the listing does not depend on
-# which vocabulary (biz:, dcterms:, schema:) the rdf module picks for each field.
-_TITLE = "biz:title|dcterms:title|schema:headline|rdfs:label"
-_LANG = "biz:language|biz:lang|dcterms:language|schema:inLanguage"
-_DATE = "biz:date|biz:published|dcterms:date|dcterms:issued|schema:datePublished"
+# Article metadata properties, as kg.rdf writes them.
+_TITLE = "biz:title"
+_LANG = "biz:language"
+_DATE = "biz:date"
 
 _Q_PREFIXES = f"""PREFIX biz: <{BIZ}>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

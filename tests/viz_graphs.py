@@ -9,6 +9,7 @@ from __future__ import annotations
 from kg.articles import Article
 from kg.facts import (ArticleFacts, Entity, Evidence, Investment, Mention, MoneyAmount, Position,
                       Relation, Resolved)
+from kg.store import to_ox
 
 IT_TEXT = (
     "Alibaba porta mille brand globali su Tmall e Tmall Global. "
@@ -142,22 +143,5 @@ def load_store(store, articles=None):
 
             g = ox.NamedNode(f"https://w3id.org/kg/article/{article.hash}")
             for s, p, o in graph:
-                store.add(ox.Quad(_ox(s), _ox(p), _ox(o), g))
+                store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), g))
     return store
-
-
-def _ox(term):
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(term)
