@@ -69,3 +69,19 @@ def test_redocred_demonyms_not_loc(tmp_path: Path):
     p = tmp_path / "rd.json"
     p.write_text(json.dumps([doc]))
     assert _ents(*C.read_redocred(p)[0]) == [("Anna", "PER"), ("Berlin", "LOC")]
+
+
+def test_training_sentences_found_in_evaluation_articles_are_dropped(tmp_path):
+    from training.convert import drop_eval_overlap
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Titolo\n\nLa Acme S.p.A. ha comprato l'intera rete di Beta, "
+                                    "secondo quanto riferito ieri dai due gruppi.\n", encoding="utf-8")
+    leaked = ("La Acme S.p.A. ha comprato l' intera rete di Beta , secondo quanto riferito ieri".split(),
+              ["O"] * 15)
+    other = ("La Gamma ha aperto due nuovi negozi a Torino nel corso del mese di marzo .".split(), ["O"] * 15)
+    short = ("Lo ha detto ieri .".split(), ["O"] * 5)
+    kept = drop_eval_overlap([leaked, other, short], [articles])
+    assert kept == [other, short]
+    assert drop_eval_overlap([leaked], [tmp_path / "missing"]) == [leaked]

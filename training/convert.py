@@ -288,6 +288,38 @@ def save(docs: list[Doc], path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------
+# evaluation hygiene
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def drop_eval_overlap(sents: list[Sentence], eval_dirs: Iterable[Path], min_chars: int = 40) -> list[Sentence]:
+    """Training sentences that occur in an evaluation article, removed.
+
+    KIND's Wikinews train split shares sentences with the Wikinews articles of
+    ../shared/dev-eval: a model trained on them has seen the evaluation text. Sentences are
+    compared without spaces and punctuation (the TSVs are tokenised, the articles are not);
+    short ones (< min_chars letters) are kept, they are too generic to leak an article."""
+    haystack = "\n".join(_squash(f.read_text(encoding="utf-8")) for d in eval_dirs if d.is_dir()
+                         for f in sorted(d.glob("*.txt")))
+    if not haystack:
+        return sents
+    kept = []
+    for words, tags in sents:
+        key = _squash("".join(words))
+        if len(key) < min_chars or key not in haystack:
+            kept.append((words, tags))
+    if len(kept) != len(sents):
+        print(f"[convert] dropped {len(sents) - len(kept)} training sentences found in evaluation articles",
+              flush=True)
+    return kept
+
+
+def _eval_dirs(data: Path) -> list[Path]:
+    return [data.parent / "dev-eval" / "articles"]
+
+
+# ---------------------------------------------------------------------------
 # per-language recipes
 def it_ner(data: Path, with_silver: bool = False) -> dict[str, list[Sentence]]:
     """KIND gold (Wikinews x2, fiction, De Gasperi); dev = KIND WN dev.
@@ -307,7 +339,7 @@ def it_ner(data: Path, with_silver: bool = False) -> dict[str, list[Sentence]]:
         for name in ("val", "test"):
             if (w / f"{name}.conllu").exists():
                 silver += read_wikineural(w / f"{name}.conllu")
-    return {"train": gold + silver, "dev": read_kind(k / "WN_dev.tsv")}
+    return {"train": drop_eval_overlap(gold + silver, _eval_dirs(data)), "dev": read_kind(k / "WN_dev.tsv")}
 
 
 def en_ner(data: Path) -> dict[str, list[Sentence]]:
@@ -333,7 +365,8 @@ def en_ner(data: Path) -> dict[str, list[Sentence]]:
         news_dev += read_gum_entities(gum / "en_gum-ud-dev.ccby_genres.conllu")
     if (sec / "FIN3.test.txt").exists():
         news_dev += read_iob1(sec / "FIN3.test.txt")
-    return {"train": train, "dev": read_uner(u / "en_ewt-ud-dev.iob2"), "news_dev": news_dev}
+    return {"train": drop_eval_overlap(train, _eval_dirs(data)), "dev": read_uner(u / "en_ewt-ud-dev.iob2"),
+            "news_dev": news_dev}
 
 
 def it_ud(data: Path) -> dict[str, list[Path]]:
