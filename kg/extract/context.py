@@ -203,3 +203,16 @@ def compile_rule(pattern: str, slots: dict[str, str], data: LangData | None = No
     for name in sorted(slots, key=len, reverse=True):
         out = out.replace("{" + name + "}", slots[name])
     return re.compile(out)
+
+
+def outside_brackets(text: str) -> str:
+    """The text with every bracketed part removed: bracketed names are affiliations or asides."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            out.append(ch)
+    return "".join(out)

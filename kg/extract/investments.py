@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from kg.extract.context import Ctx, Template, compile_rule
+from kg.extract.context import Ctx, Template, compile_rule, outside_brackets
 from kg.extract.relations import EXTRACTOR, add_relation, description_factor
 from kg.facts import Investment
 from kg.money import alternation, find_money, find_percents, parse_duration
@@ -281,7 +281,7 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
                               and i != holder]
                     target = firsts[0] if firsts else None
             elif target is not None and holder is None:
-                cands = [i for i in ctx.slots(_outside_brackets(before))
+                cands = [i for i in ctx.slots(outside_brackets(before))
                          if ctx.mentions[i].kind in ("Company", "Organization", "Person")
                          and i != target]
                 holder = cands[0] if cands else None
@@ -300,18 +300,6 @@ def _stakes(ctx: Ctx, slots: dict[str, str]) -> None:
                 investor=ctx.mentions[holder].id, target=ctx.mentions[target].id,
                 evidence=ctx.evidence(tpl.sent, ev_conf, f"{EXTRACTOR}.stake"),
                 kind="stake", stake_percent=pct))
-
-
-def _outside_brackets(text: str) -> str:
-    out, depth = [], 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            out.append(ch)
-    return "".join(out)
 
 
 def _dedupe(ctx: Ctx) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from kg.extract.context import Ctx, Template, build_slots, compile_rule
+from kg.extract.context import Ctx, Template, build_slots, compile_rule, outside_brackets
 from kg.extract.names import merge_key, name_key
 from kg.facts import Investment, Position, Relation
 from kg.money import alternation, find_percents
@@ -502,15 +502,7 @@ def _board_list(ctx: Ctx, tpl: Template, slots) -> None:
         conf = 0.55
     lst = x.group("list")
     # persons outside brackets only: bracketed names are their affiliations
-    depth, plain = 0, []
-    for ch in lst:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            plain.append(ch)
-    for i in ctx.slots("".join(plain)):
+    for i in ctx.slots(outside_brackets(lst)):
         if ctx.mentions[i].kind == "Person":
             _add_position(ctx, tpl, i, d.board_member_title, org, conf, "board_list")
 
