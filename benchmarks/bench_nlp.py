@@ -8,9 +8,11 @@ text from the shared data (Italian: DICE news, English: Wikipedia) for:
 * ``kg full``: ``kg.nlp.load(lang)`` (tok2vec, NER, morphologizer, parser, lemmatizer,
   kg_numeric),
 * ``kg no parser``: the same with the parser disabled,
+* ``kg full, thinc blis``: the same pipeline loaded with thinc's default ops (matrix
+  products in the bundled blis) instead of ``kg.nlp.ops.cpu_ops`` (numpy/OpenBLAS),
 * ``plain efficiency``: a default ``spacy init config --optimize efficiency`` pipeline
   (tok2vec 96x4, morphologizer, parser, NER; weights initialised, speed does not depend
-  on training) as the yardstick spaCy's own CPU pipelines are built from.
+  on training) as the yardstick spaCy's own CPU pipelines are built from, with both ops.
 
 Words/s counts spaCy tokens (as spaCy's own speed tables do).  Prints a Markdown table;
 ``--out`` appends it to a file.
@@ -58,18 +60,21 @@ def time_pipe(nlp, texts: list[str], repeats: int = 2) -> tuple[float, int]:
     return best, n_tok
 
 
-def plain_pipeline(lang: str, sample):
+def plain_pipeline(lang: str, sample, ops=None):
     """Default efficiency-config spaCy pipeline (morphologizer, parser, ner), initialised
     on a few labelled docs so its output layers have realistic sizes."""
     from spacy.cli.init_config import init_config
     from spacy.training import Example
     from spacy.util import load_model_from_config
 
+    from contextlib import nullcontext
+
     config = init_config(lang=lang, pipeline=["morphologizer", "parser", "ner"],
                          optimize="efficiency", gpu=False)
-    nlp = load_model_from_config(config, auto_fill=True)
-    examples = [Example(nlp.make_doc(d.text), d) for d in sample]
-    nlp.initialize(lambda: examples)
+    with ops or nullcontext():
+        nlp = load_model_from_config(config, auto_fill=True)
+        examples = [Example(nlp.make_doc(d.text), d) for d in sample]
+        nlp.initialize(lambda: examples)
     return nlp
 
 
@@ -77,7 +82,10 @@ def main(argv: list[str] | None = None) -> None:
     import spacy
     from spacy.tokens import DocBin
 
+    from thinc.api import use_ops
+
     import kg.nlp
+    from kg.nlp.ops import cpu_ops
 
     p = argparse.ArgumentParser(description="kg pipeline speed on one core")
     p.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -98,14 +106,20 @@ def main(argv: list[str] | None = None) -> None:
         size = sum(f.stat().st_size for f in Path(kg.nlp.model_path(lang)).rglob("*") if f.is_file())
         rows.append((lang, "kg full: " + ",".join(nlp.pipe_names), full, n_tok, size))
         rows.append((lang, "kg without parser", no_parser, n_tok, None))
+        with use_ops("numpy"):  # thinc's default: blis
+            blis_nlp = spacy.load(kg.nlp.model_path(lang))
+        kg.nlp._add_numeric(blis_nlp, lang)
+        blis, _ = time_pipe(blis_nlp, texts)
+        rows.append((lang, "kg full, thinc default ops (blis)", blis, n_tok, None))
         ud = a.corpus / f"ud_{lang}_dev.spacy"
         ner = a.corpus / f"ner_{lang}_dev.spacy"
         if ud.exists() and ner.exists():
             v = spacy.blank(lang).vocab
             sample = list(DocBin().from_disk(ud).get_docs(v))[:30] + list(DocBin().from_disk(ner).get_docs(v))[:30]
-            plain = plain_pipeline(lang, sample)
-            speed, _ = time_pipe(plain, texts)
+            speed, _ = time_pipe(plain_pipeline(lang, sample, cpu_ops()), texts)
             rows.append((lang, "plain spaCy efficiency (tok2vec,morphologizer,parser,ner)", speed, n_tok, None))
+            speed, _ = time_pipe(plain_pipeline(lang, sample), texts)
+            rows.append((lang, "plain spaCy efficiency, thinc default ops (blis)", speed, n_tok, None))
     cpu = "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -123,10 +137,10 @@ def main(argv: list[str] | None = None) -> None:
         for lang, name, speed, n, size in rows)
     ratios = []
     for lang in a.langs.split(","):
-        r = {name.split(":")[0]: s for l_, name, s, _, _ in rows if l_ == lang}
-        base = [v for k, v in r.items() if k.startswith("plain")]
-        if base:
-            ratios.append(f"{lang}: kg full / plain = {r['kg full'] / base[0]:.2f}")
+        r = {name.split(":")[0].split(" (")[0]: s for l_, name, s, _, _ in rows if l_ == lang}
+        ratios.append(f"{lang}: kg full / kg with blis = {r['kg full'] / r['kg full, thinc default ops']:.2f}")
+        if "plain spaCy efficiency" in r:
+            ratios.append(f"{lang}: kg full / plain (same ops) = {r['kg full'] / r['plain spaCy efficiency']:.2f}")
     text = head + body + ("\n" + "; ".join(ratios) + "\n" if ratios else "")
     print(text)
     if a.out:

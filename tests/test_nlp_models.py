@@ -87,3 +87,25 @@ def test_unknown_language_is_a_clean_error():
 
     with pytest.raises(KgError):
         kg.nlp.load("fr")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_openblas_ops_give_the_same_analysis_as_thinc_default(lang):
+    """kg.nlp.load computes with numpy/OpenBLAS (kg/nlp/ops.py) for speed; the analysis
+    must be the one the pipeline gives with thinc's default (blis) ops."""
+    import spacy
+    from thinc.api import use_ops
+
+    text = (DEV / "articles").glob(f"*_{lang}_*")
+    text = next(iter(sorted(text))).read_text(encoding="utf8")[:3000]
+    with use_ops("numpy"):
+        default = spacy.load(kg.nlp.model_path(lang))
+
+    def analysis(doc):
+        return ([(e.start, e.end, e.label_) for e in doc.ents],
+                [(t.pos_, t.dep_, t.head.i, t.lemma_) for t in doc])
+
+    ours = kg.nlp.load(lang)
+    with ours.select_pipes(disable=["kg_numeric"]):
+        assert analysis(ours(text)) == analysis(default(text))

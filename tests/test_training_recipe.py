@@ -1,4 +1,4 @@
-"""The whole training recipe on a tiny fixture: convert -> NER -> UD -> assemble.
+"""The whole training recipe on a tiny fixture: convert -> pretrain -> NER -> UD -> assemble.
 
 Trains for a handful of steps only, so the recipe (configs, converters, sourcing the frozen
 tok2vec, the lemmatizer tables, saving) cannot silently break."""
@@ -43,6 +43,11 @@ def write_fixture(root: Path) -> Path:
                          ("ud_italian_isdt_NC", "it_isdt-ud-dev.conllu")):
         (root / folder).mkdir()
         (root / folder / name).write_text(CONLLU * 3)
+    raw = root / "raw_text" / "it_dice_crime_news"
+    raw.mkdir(parents=True)
+    (raw / "it_dice_news.txt").write_text(
+        "Mario Rossi lavora per Fiat a Torino da molti anni.\n"
+        "La Banca d'Italia ha sede a Roma, in via Nazionale.\n" * 40)
     return root
 
 
@@ -56,8 +61,13 @@ def test_tiny_recipe_end_to_end(tmp_path: Path):
     data = write_fixture(tmp_path / "data")
     work, out = tmp_path / "work", tmp_path / "model"
     main(["it", "--data", str(data), "--work", str(work), "--model-out", str(out),
-          "--stages", "convert,ner,ud,assemble", "--no-vectors",
-          "--ner-steps", "6", "--ud-steps", "6"])
+          "--stages", "convert,pretrain,ner,ud,assemble", "--no-vectors",
+          "--pretrain-words", "2000", "--ner-steps", "6", "--ud-steps", "6"])
+
+    weights = work / "runs" / "pretrain_it" / "weights" / "model-last.bin"
+    assert weights.stat().st_size > 0
+    ner_cfg = (work / "runs" / "ner_it" / "model-best" / "config.cfg").read_text()
+    assert f"init_tok2vec = \"{weights}\"" in ner_cfg  # the NER started from it
 
     nlp0 = spacy.blank("it")
     train = list(DocBin().from_disk(work / "corpus" / "ner_it_train.spacy").get_docs(nlp0.vocab))

@@ -29,25 +29,26 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = HERE / "configs"
-STAGES = ("vectors", "convert", "ner", "ud", "assemble")
+STAGES = ("vectors", "convert", "pretrain", "ner", "ud", "assemble")
 
 
 def spacy_train(config: Path, output: Path, overrides: dict[str, object]) -> float:
     """Run ``spacy train`` on CPU in a subprocess; return wall time in seconds."""
-    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(output),
-           "--gpu-id", "-1"]
+    cmd = [sys.executable, "-m", "training.spacy_cli", "train", str(config), "--output",
+           str(output), "--gpu-id", "-1"]
     for k, v in overrides.items():
         cmd += [f"--{k}", str(v)]
     print("[train] " + " ".join(cmd), flush=True)
     env = dict(os.environ, OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
     t0 = time.time()
-    subprocess.run(cmd, check=True, env=env)
+    subprocess.run(cmd, check=True, env=env, cwd=HERE.parent)
     return time.time() - t0
 
 
 def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: int,
-              extra: dict[str, object] | None = None) -> Path:
-    """Train tok2vec+NER; returns the model-best directory."""
+              extra: dict[str, object] | None = None, init_tok2vec: Path | None = None) -> Path:
+    """Train tok2vec+NER (from pretrained tok2vec weights when given); returns the
+    model-best directory."""
     out = runs / f"ner_{lang}"
     ov: dict[str, object] = {
         "nlp.lang": lang,
@@ -59,6 +60,8 @@ def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: 
         ov["paths.vectors"] = vectors
     else:
         ov["components.tok2vec.model.embed.include_static_vectors"] = "false"
+    if init_tok2vec is not None:
+        ov["paths.init_tok2vec"] = init_tok2vec
     if steps < 500:
         ov["training.eval_frequency"] = max(1, steps // 2)
     ov.update(extra or {})
@@ -215,6 +218,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--model-out", type=Path, default=None, help="default kg/models/<lang>")
     p.add_argument("--ner-steps", type=int, default=None)
     p.add_argument("--ud-steps", type=int, default=None)
+    p.add_argument("--pretrain-words", type=int, default=8_000_000,
+                   help="raw-text words for the tok2vec pretraining pass")
     p.add_argument("--no-vectors", action="store_true", help="train without floret vectors")
     p.add_argument("--vector-lines", type=int, default=None, help="limit raw text lines (tests)")
     a = p.parse_args(argv)
@@ -233,8 +238,15 @@ def main(argv: list[str] | None = None) -> None:
         from training.convert import convert
 
         convert(a.lang, a.data, corpus)
+    pretrained = runs / f"pretrain_{a.lang}" / "weights" / "model-last.bin"
+    if "pretrain" in stages:
+        from training.pretrain import pretrain
+
+        pretrained = pretrain(a.lang, a.data, runs / f"pretrain_{a.lang}", vectors,
+                              a.pretrain_words)
     if "ner" in stages:
-        train_ner(a.lang, corpus, runs, vectors, ner_steps)
+        train_ner(a.lang, corpus, runs, vectors, ner_steps,
+                  init_tok2vec=pretrained if pretrained.exists() else None)
     if "ud" in stages:
         train_ud(a.lang, corpus, runs, ud_steps, vectors)
     if "assemble" in stages:

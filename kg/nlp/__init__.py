@@ -49,8 +49,11 @@ def _load(lang: str, name: str):
 
     if lang not in LANGS:
         raise KgError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
+    from kg.nlp.ops import cpu_ops
+
     try:
-        nlp = spacy.load(name)
+        with cpu_ops():  # OpenBLAS matrix products, see kg/nlp/ops.py
+            nlp = spacy.load(name)
     except OSError as exc:
         raise KgError(
             f"cannot load the spaCy pipeline for {lang!r} from {name!r}: {exc}. "
