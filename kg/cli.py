@@ -71,6 +71,27 @@ def store_option(f):
     )(f)
 
 
+def _choose_pipelines(ctx, param, values):
+    """--spacy-model LANG=PIPELINE: which spaCy pipeline kg.nlp.load uses for LANG."""
+    import kg.nlp
+
+    for value in values:
+        lang, sep, name = value.partition("=")
+        if not sep or lang not in kg.nlp.LANGS or not name:
+            raise click.BadParameter(f"{value!r}: write LANG=PIPELINE, LANG one of "
+                                     f"{', '.join(kg.nlp.LANGS)}, e.g. en=en_core_web_sm")
+        kg.nlp.use_pipeline(lang, name)
+    return values
+
+
+def spacy_model_option(f):
+    return click.option(
+        "--spacy-model", "spacy_models", multiple=True, metavar="LANG=PIPELINE",
+        callback=_choose_pipelines, expose_value=False,
+        help="Use this installed spaCy pipeline (package name or folder) for LANG instead "
+             "of kg's own; repeatable, e.g. --spacy-model en=en_core_web_sm.")(f)
+
+
 def format_option(choices, default, help="Output format."):
     return click.option("--format", "-f", "fmt", type=click.Choice(choices, case_sensitive=False),
                         default=default, show_default=True, help=help)
@@ -92,6 +113,7 @@ def _echo_out(text: str) -> None:
 @store_option
 @click.option("--lang", type=click.Choice(["auto", "it", "en"]), default="auto", show_default=True,
               help="Language of the articles; auto detects it per article (a JSONL `lang` wins).")
+@spacy_model_option
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show a progress bar (on stderr) when building several articles.")
 def build(paths, store_location, lang, progress):
@@ -105,6 +127,7 @@ def build(paths, store_location, lang, progress):
     Example:
       kg build seeds/
       kg build 'news/**/*.html' --lang it --store /data/kg
+      kg build news/ --spacy-model en=en_core_web_sm
     """
     from kg.build import build as run_build
 
@@ -432,6 +455,7 @@ def remove(article_id, store_location):
               help="Score only facts whose evidence confidence is at least this. Default: 0.5 (kg.evaluate.DEFAULT_MIN_CONFIDENCE).")
 @click.option("--lang", type=click.Choice(["auto", "it", "en"]), default="auto", show_default=True,
               help="Language of the articles; auto detects it per article.")
+@spacy_model_option
 @click.option("--errors", "show_errors", is_flag=True,
               help="Also list every false positive and false negative per article (table format).")
 @format_option(["table", "json"], "table")

@@ -76,10 +76,27 @@ def kg_version() -> str:
         return "0+unknown"
 
 
-@lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """`<kg version>+<hash>` where the hash covers the extractor's source files and the
-    bundled models' meta/config files: editing a rule or retraining a model changes it."""
+    """`<kg version>+<hash>` where the hash covers the extractor's source files, the
+    bundled models' meta/config files and any other spaCy pipeline chosen instead
+    (kg.nlp.use_pipeline, KG_SPACY_MODEL_*): editing a rule, retraining a model or
+    switching pipelines changes it, so the next build re-extracts."""
+    from kg import nlp
+
+    h = hashlib.sha256(_sources_hash().encode())
+    for lang in nlp.LANGS:
+        chosen = nlp.model_path(lang)
+        if Path(chosen) != PACKAGE_DIR / "models" / lang:
+            h.update(f"{lang}={chosen}".encode())
+            meta = Path(chosen) / "meta.json"
+            if meta.is_file():
+                h.update(meta.read_bytes())
+    return f"{kg_version()}+{h.hexdigest()[:12]}"
+
+
+@lru_cache(maxsize=1)
+def _sources_hash() -> str:
+    """Hash of the extractor's source files and the bundled models' meta/config files."""
     h = hashlib.sha256()
     files: list[Path] = []
     for name in EXTRACTOR_SOURCES:
@@ -94,7 +111,7 @@ def extractor_version() -> str:
     for f in files:
         h.update(str(f.relative_to(PACKAGE_DIR)).encode())
         h.update(f.read_bytes())
-    return f"{kg_version()}+{h.hexdigest()[:12]}"
+    return h.hexdigest()
 
 
 class KgError(Exception):

@@ -331,6 +331,27 @@ def test_seed_build_export_validate_with_real_pipeline(cli, monkeypatch, tmp_pat
     assert "1 unchanged" in cli("build", SEEDS).stdout
 
 
+def test_build_with_another_spacy_pipeline(cli, monkeypatch, tmp_path):
+    """--spacy-model it=DIR builds with that pipeline (here a blank one: no NER, so far
+    fewer facts); building again with kg's own model re-extracts the article."""
+    import spacy
+
+    import kg.nlp
+    from conftest import SEEDS
+
+    monkeypatch.setattr(_build, "default_stages", REAL_STAGES)
+    monkeypatch.setattr(kg.nlp, "_CHOSEN", {})
+    spacy.blank("it").to_disk(tmp_path / "blank_it")
+    r = cli("build", SEEDS, "--spacy-model", f"it={tmp_path / 'blank_it'}")
+    assert r.exit_code == 0, r.output
+    blank_facts = json.loads(cli("articles", "-f", "json").stdout)[0]["facts"]
+    kg.nlp.use_pipeline("it", None)
+    assert "1 replaced" in cli("build", SEEDS).stdout
+    assert json.loads(cli("articles", "-f", "json").stdout)[0]["facts"] > blank_facts
+    one_error_line(cli("build", SEEDS, "--spacy-model", "fr=x"), "LANG=PIPELINE")
+    one_error_line(cli("build", SEEDS, "--spacy-model", "en"), "LANG=PIPELINE")
+
+
 @pytest.mark.parametrize("args", [["query", Q], ["export"], ["validate"], ["stats"], ["articles"], ["remove", "x"]])
 def test_commands_on_a_missing_store(cli, store_path, args):
     """Reading commands never create a store: one line naming the missing location."""

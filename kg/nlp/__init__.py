@@ -5,9 +5,11 @@ shipped in ``kg/models/<lang>`` (tok2vec, NER for PER/ORG/LOC, morphologizer, pa
 lemmatizer; see each model's MODEL_CARD.md), followed by the ``kg_numeric`` rule component
 (MONEY/PERCENT/DATE, ``kg.nlp.numeric``).
 
-Any installed spaCy pipeline can be used instead: set ``KG_SPACY_MODEL_IT`` /
-``KG_SPACY_MODEL_EN`` (or ``KG_SPACY_MODEL`` for both) to a package name or a path, or pass
-``model=`` to ``load``.  Pipelines are cached per (lang, model).
+Any installed spaCy pipeline can be used instead: ``use_pipeline("en", "en_core_web_sm")``
+(what ``kg build --spacy-model en=...`` calls), the environment variables
+``KG_SPACY_MODEL_IT`` / ``KG_SPACY_MODEL_EN`` (or ``KG_SPACY_MODEL`` for both), or
+``model=`` to ``load``; each names a package or a path.  Pipelines are cached per
+(lang, model).
 """
 from __future__ import annotations
 
@@ -17,20 +19,36 @@ from pathlib import Path
 
 from kg.nlp.langdetect import detect_language
 
-__all__ = ["load", "detect_language", "model_path", "LANGS"]
+__all__ = ["load", "detect_language", "model_path", "use_pipeline", "LANGS"]
 
 LANGS = ("it", "en")
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
+_CHOSEN: dict[str, str] = {}  # lang -> pipeline named by use_pipeline
 
 
-def model_path(lang: str) -> str:
-    """Which pipeline ``load(lang)`` uses: env override, else the packaged model dir."""
+def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         from kg.config import KgError
 
         raise KgError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
+
+
+def use_pipeline(lang: str, name: str | os.PathLike | None) -> None:
+    """From now on ``load(lang)`` uses the spaCy pipeline ``name`` (installed package or
+    directory); ``None`` goes back to the default."""
+    _check_lang(lang)
+    if name is None:
+        _CHOSEN.pop(lang, None)
+    else:
+        _CHOSEN[lang] = str(name)
+
+
+def model_path(lang: str) -> str:
+    """Which pipeline ``load(lang)`` uses: ``use_pipeline``, else the environment
+    variables, else the packaged model dir."""
+    _check_lang(lang)
     env = os.environ.get(f"KG_SPACY_MODEL_{lang.upper()}") or os.environ.get("KG_SPACY_MODEL")
-    return env or str(MODELS_DIR / lang)
+    return _CHOSEN.get(lang) or env or str(MODELS_DIR / lang)
 
 
 def load(lang: str, model: str | os.PathLike | None = None):
@@ -47,8 +65,7 @@ def _load(lang: str, name: str):
 
     from kg.config import KgError
 
-    if lang not in LANGS:
-        raise KgError(f"unsupported language {lang!r}: use one of {', '.join(LANGS)}")
+    _check_lang(lang)
     from kg.nlp.ops import cpu_ops
 
     try:
