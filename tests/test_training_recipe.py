@@ -1,4 +1,5 @@
-"""The whole training recipe on a tiny fixture: convert -> pretrain -> NER -> UD -> assemble.
+"""The whole training recipe on a tiny fixture: convert -> pretrain -> NER (silver, then
+gold) -> UD -> assemble.
 
 Trains for a handful of steps only, so the recipe (configs, converters, sourcing the frozen
 tok2vec, the lemmatizer tables, saving) cannot silently break."""
@@ -43,6 +44,10 @@ def write_fixture(root: Path) -> Path:
                          ("ud_italian_isdt_NC", "it_isdt-ud-dev.conllu")):
         (root / folder).mkdir()
         (root / folder / name).write_text(CONLLU * 3)
+    silver = root / "wikineural_NC" / "it"
+    silver.mkdir(parents=True)
+    (silver / "val.conllu").write_text("\n\n".join(
+        "\n".join(f"{i}\t{w}\t{t}" for i, (w, t) in enumerate(sent)) for sent in KIND) + "\n")
     raw = root / "raw_text" / "it_dice_crime_news"
     raw.mkdir(parents=True)
     (raw / "it_dice_news.txt").write_text(
@@ -62,12 +67,15 @@ def test_tiny_recipe_end_to_end(tmp_path: Path):
     work, out = tmp_path / "work", tmp_path / "model"
     main(["it", "--data", str(data), "--work", str(work), "--model-out", str(out),
           "--stages", "convert,pretrain,ner,ud,assemble", "--no-vectors",
-          "--pretrain-words", "2000", "--ner-steps", "6", "--ud-steps", "6"])
+          "--pretrain-words", "2000", "--silver-steps", "4", "--ner-steps", "6",
+          "--ud-steps", "6"])
 
     weights = work / "runs" / "pretrain_it" / "weights" / "model-last.bin"
     assert weights.stat().st_size > 0
     ner_cfg = (work / "runs" / "ner_it" / "model-best" / "config.cfg").read_text()
-    assert f"init_tok2vec = \"{weights}\"" in ner_cfg  # the NER started from it
+    silver_cfg = (work / "runs" / "ner_silver_it" / "model-last" / "config.cfg").read_text()
+    assert f"init_tok2vec = \"{weights}\"" in silver_cfg  # the silver pass started from it
+    assert f"ner_model = \"{work / 'runs' / 'ner_silver_it' / 'model-last'}\"" in ner_cfg
 
     nlp0 = spacy.blank("it")
     train = list(DocBin().from_disk(work / "corpus" / "ner_it_train.spacy").get_docs(nlp0.vocab))
