@@ -235,8 +235,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--work", type=Path, default=HERE, help="where corpus/, runs/, vectors/ go")
     p.add_argument("--model-out", type=Path, default=None, help="default kg/models/<lang>")
     p.add_argument("--ner-steps", type=int, default=None, help="steps on the gold NER data")
-    p.add_argument("--silver-steps", type=int, default=4000,
-                   help="steps on the WikiNEuRal silver data before the gold (0: none)")
+    p.add_argument("--silver-steps", type=int, default=None,
+                   help="steps on the WikiNEuRal silver data before the gold (0: none; "
+                        "default it 4000, en 0: for English it did not help and would make "
+                        "the model NonCommercial)")
     p.add_argument("--ud-steps", type=int, default=None)
     p.add_argument("--pretrain-words", type=int, default=8_000_000,
                    help="raw-text words for the tok2vec pretraining pass")
@@ -248,7 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     runs.mkdir(parents=True, exist_ok=True)
     vectors = None if a.no_vectors else vdir / f"{a.lang}_vectors"
     # the step counts of the shipped models (about 45 + 15 min on a shared 2-core machine)
-    ner_steps = a.ner_steps or (7000 if a.lang == "it" else 6000)
+    ner_steps = a.ner_steps or (5000 if a.lang == "it" else 6000)
+    silver_steps = a.silver_steps if a.silver_steps is not None else (4000 if a.lang == "it" else 0)
     ud_steps = a.ud_steps or (3000 if a.lang == "it" else 4000)
     if "vectors" in stages and vectors is not None:
         from training.vectors import train_vectors
@@ -265,7 +268,7 @@ def main(argv: list[str] | None = None) -> None:
         pretrained = pretrain(a.lang, a.data, runs / f"pretrain_{a.lang}", vectors,
                               a.pretrain_words)
     if "ner" in stages:
-        train_ner(a.lang, corpus, runs, vectors, ner_steps, silver_steps=a.silver_steps,
+        train_ner(a.lang, corpus, runs, vectors, ner_steps, silver_steps=silver_steps,
                   init_tok2vec=pretrained if "pretrain" in stages else None)
     if "ud" in stages:
         train_ud(a.lang, corpus, runs, ud_steps, vectors)
