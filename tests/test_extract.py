@@ -385,3 +385,23 @@ def test_biography_style_roles_en():
              for p in res.facts.positions}
     assert ("Brian Stone", "chief executive officer", "Toyco") in roles
     assert ("Norm Savar", "president & ceo", "Homeco") in roles
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("it", "La Brentford Stock Exchange ha acquisito la Borsa di Valmora per 2 miliardi di euro."),
+    ("en", "The Brentford Stock Exchange acquired Valmora Bourse for $2 billion."),
+])
+def test_place_split_from_a_head_final_company_name_is_joined(lang, text):
+    """The NER sometimes tags "Brentford" LOC and "Stock Exchange" apart: one company."""
+    _, _, res = _run(lang, text, [("Brentford", "LOC"), ("Stock Exchange", "PER"),
+                                  ("Borsa di Valmora", "ORG"), ("Valmora Bourse", "ORG")])
+    kinds = _kinds(res)
+    assert kinds.get("Brentford Stock Exchange") == "Company"
+    assert "Brentford" not in kinds and "Stock Exchange" not in kinds
+
+
+def test_place_next_to_a_person_stays_two_names():
+    text = "Ieri a Valmora Mario Bestetti ha presentato il piano."
+    _, _, res = _run("it", text, [("Valmora", "LOC"), ("Mario Bestetti", "PER")])
+    kinds = _kinds(res)
+    assert kinds.get("Valmora") == "Place" and kinds.get("Mario Bestetti") == "Person"

@@ -43,6 +43,7 @@ def extract(doc, article) -> ArticleFacts:
     _men.source_names(ctx)
     _men.extend_place_names(ctx)
     _men.extend_org_nouns(ctx)
+    _men.join_place_org_names(ctx)
     _men.candidate_names(ctx)
     _men.clean_mentions(ctx)
     _men.drop_non_entities(ctx)

@@ -442,6 +442,25 @@ def extend_org_nouns(ctx: Ctx) -> None:
     ctx._templates = None
 
 
+def join_place_org_names(ctx: Ctx) -> None:
+    """"Brentford" + " Stock Exchange": a place directly followed by a name ending with an
+    organisation head word ("Exchange", "Airlines", "Bank", cues org_name_words) is one
+    head-final company name that the NER split at the place.  Only that shape is joined:
+    two names side by side are otherwise usually two ("la Lega Mario Rossi", "Arcore
+    Silvio Bianchi" in KIND dev predictions are mostly right as two)."""
+    heads = {w.lower() for w in ctx.data.cues["org_name_words"]}
+    ms = sorted(ctx.mentions, key=lambda m: m.start)
+    for a, b in zip(ms, ms[1:]):
+        if (a.kind != "Place" or a.is_description or b.is_description
+                or ctx.text[a.end:b.start] != " " or a not in ctx.mentions
+                or b.text.split()[-1].lower() not in heads):
+            continue
+        ctx.facts.mentions.remove(b)
+        a.end, a.kind = b.end, "Company"
+        a.text = ctx.text[a.start:a.end]
+    ctx._templates = None
+
+
 def source_names(ctx: Ctx) -> None:
     """A capitalised name before a reporting verb ("X riporta:", "X reports") is a media
     outlet the NER may have missed."""
