@@ -18,6 +18,7 @@ DATA = {
     "it": """\
 | use | data | licence |
 |---|---|---|
+| NER first pass (silver) | WikiNEuRal-it val+test (Babelscape; automatic annotation of Wikipedia), MISC -> O | **CC BY-NC-SA 4.0** |
 | NER train | KIND (dhfbk/KIND, EVALITA-2023 release): Wikinews train (x2), fiction train+dev, Alcide De Gasperi train+dev | **CC BY-NC 4.0** (De Gasperi: **CC BY-NC-SA 4.0**) |
 | NER dev | KIND Wikinews dev | CC BY-NC 4.0 |
 | static vectors | floret on raw text: DICE crime news (**CC BY-NC-SA 4.0**), WikiNEuRal-it sentences (**CC BY-NC-SA 4.0**), KIND non-news texts (NC annotations' source), ELTeC-ita novels (public domain) | mixed, NC |
@@ -109,7 +110,7 @@ def write_card(lang: str, model: Path, bench: Path | None, notes: Path | None) -
     for key, label in (("ner_train_seconds", "NER (tok2vec + ner)"),
                        ("ud_train_seconds", "morphologizer + parser")):
         if key in info:
-            parts.append(f"- {label}: {info[key] / 60:.0f} min wall time on a shared 2-core machine")
+            parts.append(f"- {label}: {info[key] / 60:.0f} min wall time on the 2-core build machine")
     parts.append(f"- rebuild: `python -m training.train {lang} --data ../shared/data` "
                  "(see `training/README.md`)")
     if notes and notes.exists():

@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--ner-steps", type=int, default=None, help="steps on the gold NER data")
     p.add_argument("--silver-steps", type=int, default=None,
                    help="steps on the WikiNEuRal silver data before the gold (0: none; "
-                        "default it 4000, en 0: for English it did not help and would make "
+                        "default it 8000, en 0: for English it did not help and would make "
                         "the model NonCommercial)")
     p.add_argument("--ud-steps", type=int, default=None)
     p.add_argument("--pretrain-words", type=int, default=8_000_000,
@@ -249,9 +249,9 @@ def main(argv: list[str] | None = None) -> None:
     corpus, runs, vdir = a.work / "corpus", a.work / "runs", a.work / "vectors"
     runs.mkdir(parents=True, exist_ok=True)
     vectors = None if a.no_vectors else vdir / f"{a.lang}_vectors"
-    # the step counts of the shipped models (about 45 + 15 min on a shared 2-core machine)
+    # the step counts of the shipped models
     ner_steps = a.ner_steps or (5000 if a.lang == "it" else 6000)
-    silver_steps = a.silver_steps if a.silver_steps is not None else (4000 if a.lang == "it" else 0)
+    silver_steps = a.silver_steps if a.silver_steps is not None else (8000 if a.lang == "it" else 0)
     ud_steps = a.ud_steps or (3000 if a.lang == "it" else 4000)
     if "vectors" in stages and vectors is not None:
         from training.vectors import train_vectors
