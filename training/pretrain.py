@@ -18,19 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+from training.vectors import RAW_FILES
+
 HERE = Path(__file__).resolve().parent
 
-# news-like text first; the 19th-century novels would teach old spelling
-PRETRAIN_FILES = {
-    "it": [
-        "raw_text/it_dice_crime_news/it_dice_news.txt",
-        "raw_text/it_wikineural_kind/it_wikineural_sents.txt",
-        "raw_text/it_wikineural_kind/it_kind_moro.txt",
-        "raw_text/it_wikineural_kind/it_kind_degasperi.txt",
-        "raw_text/it_wikineural_kind/it_kind_fiction.txt",
-    ],
-    "en": ["raw_text/enwiki_wikitasks/en_wiki.txt"],
-}
+# the vectors' raw text without the 19th-century novels, which would teach old spelling
+PRETRAIN_FILES = {lang: [f for f in files if "eltec" not in f] for lang, files in RAW_FILES.items()}
 
 PRETRAINING = {
     "max_epochs": 1,
