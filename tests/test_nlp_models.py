@@ -111,3 +111,13 @@ def test_openblas_ops_give_the_same_analysis_as_thinc_default(lang):
     ours = kg.nlp.load(lang)
     with ours.select_pipes(disable=["kg_numeric"]):
         assert analysis(ours(text)) == analysis(default(text))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_shipped_pipelines_carry_no_name_from_the_evaluation_gold(lang):
+    """The models must find names they never saw: no dev-eval gold name is stored in them
+    (spaCy's string table of the training corpora is not shipped)."""
+    names = {n for g in (DEV / "gold").glob("*.json") for n in gold_names(g.stem)}
+    strings = set(json.loads((kg.nlp.MODELS_DIR / lang / "vocab" / "strings.json").read_text()))
+    assert names and not names & strings

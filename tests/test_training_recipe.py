@@ -92,3 +92,4 @@ def test_tiny_recipe_end_to_end(tmp_path: Path):
     assert len(list(doc.sents)) >= 1
     assert all(t.pos_ for t in doc)  # morphologizer ran
     assert (out / "training_info.json").exists()
+    assert (out / "vocab" / "strings.json").read_text().strip() == "[]"  # no corpus strings

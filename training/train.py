@@ -70,8 +70,9 @@ def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: 
         ov["components.tok2vec.model.embed.include_static_vectors"] = "false"
     if init_tok2vec is not None:
         ov["paths.init_tok2vec"] = init_tok2vec
-    if min(steps, silver_steps or steps) < 500:
-        ov["training.eval_frequency"] = max(1, min(steps, silver_steps or steps) // 2)
+    shortest = min(steps, silver_steps or steps)
+    if shortest < 500:  # tiny runs (tests)
+        ov["training.eval_frequency"] = max(1, shortest // 2)
     ov.update(extra or {})
     if silver_steps and silver.exists():
         first = runs / f"ner_silver_{lang}"
@@ -213,6 +214,10 @@ def assemble(lang: str, runs: Path, out: Path, data: Path | None = None) -> Path
         shutil.rmtree(out)
     out.mkdir(parents=True)
     nlp.to_disk(out)
+    # spaCy saves every string the training corpora put in the vocab (names among them);
+    # inference re-adds the strings it needs (labels, lookup tables) when the pipeline
+    # loads, and analyses are identical with an empty table, so none is shipped.
+    (out / "vocab" / "strings.json").write_text("[]\n")
     info = {"ner_run": str(ner), "ud_run": str(ud) if ud.exists() else None}
     for name, run in (("ner", runs / f"ner_{lang}"), ("ud", runs / f"ud_{lang}")):
         meta = run / "model-best" / "meta.json"
