@@ -93,3 +93,15 @@ def test_tiny_recipe_end_to_end(tmp_path: Path):
     assert all(t.pos_ for t in doc)  # morphologizer ran
     assert (out / "training_info.json").exists()
     assert (out / "vocab" / "strings.json").read_text().strip() == "[]"  # no corpus strings
+
+    # the dev scores and the model card the recipe writes next
+    from training.evaluate import evaluate
+    from training.model_card import write_card
+
+    scores = evaluate("it", out, work / "corpus")
+    ner = scores["ner_dev"]
+    for key in ("ents_f", "ents_f_spacy_tokenizer", "ents_f_lower", "ents_f_upper", "ents_f_title"):
+        assert 0.0 <= ner[key] <= 1.0
+    assert "dep_las" in scores["ud_dev"]
+    card = write_card("it", out, bench=None, notes=None).read_text()
+    assert "## NER, KIND Wikinews dev" in card and "re-cased" in card

@@ -3,7 +3,8 @@
     python -m training.evaluate it [--model kg/models/it] [--corpus training/corpus]
 
 Scores are on the gold tokenisation (as ``spacy evaluate``); NER F on spaCy's own
-tokenisation is added as ``ents_f_spacy_tokenizer``.
+tokenisation is added as ``ents_f_spacy_tokenizer``, and on the text re-cased (lower,
+upper, title case) as ``ents_f_<casing>``.
 NER: ``ner_<lang>_dev.spacy`` (KIND WN dev / UNER EWT dev) and, for English, the
 news-like dev ``ner_en_news_dev.spacy`` (GUM CC-BY dev entity layer + SEC FIN3), with
 P/R/F per label.  Syntax: ``ud_<lang>_dev.spacy`` (ISDT dev / EWT dev): UPOS, morph,
@@ -19,18 +20,30 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 
 
-def score(nlp, path: Path, keep: tuple[str, ...], gold_tokens: bool = True) -> dict:
+CASINGS = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "title": lambda w: w[:1].upper() + w[1:],  # every word capitalised, as in English headlines
+}
+
+
+def score(nlp, path: Path, keep: tuple[str, ...], gold_tokens: bool = True,
+          casing: str | None = None) -> dict:
     """Score ``nlp`` on gold docs with spaCy's scorers.
 
     ``gold_tokens`` (as ``spacy evaluate`` and the training log do for corpora without
     whitespace information): the pipeline runs on the gold tokenisation.  Otherwise the
     text is re-tokenised by spaCy's tokenizer, which costs about a point of NER F where
-    the two tokenisations disagree ("d'Italia", "Roma-Viterbo")."""
+    the two tokenisations disagree ("d'Italia", "Roma-Viterbo").  ``casing`` (a key of
+    ``CASINGS``): the pipeline reads every gold word re-cased, against the same gold
+    entities (how well names are found without their usual capitals)."""
     from spacy.tokens import Doc
 
+    change = CASINGS[casing] if casing else (lambda w: w)
     docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
     examples = [
-        Example(Doc(nlp.vocab, words=[t.text for t in d], spaces=[bool(t.whitespace_) for t in d])
+        Example(Doc(nlp.vocab, words=[change(t.text) for t in d],
+                    spaces=[bool(t.whitespace_) for t in d])
                 if gold_tokens else nlp.make_doc(d.text), d)
         for d in docs
     ]
@@ -51,6 +64,8 @@ def evaluate(lang: str, model: Path, corpus: Path) -> dict:
             out[name] = score(nlp, path, ("ents_",))
             raw = score(nlp, path, ("ents_f",), gold_tokens=False)
             out[name]["ents_f_spacy_tokenizer"] = raw["ents_f"]
+            for casing in CASINGS:
+                out[name][f"ents_f_{casing}"] = score(nlp, path, ("ents_f",), casing=casing)["ents_f"]
     ud = corpus / f"ud_{lang}_dev.spacy"
     if ud.exists():
         with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):

@@ -60,6 +60,11 @@ def ner_table(scores: dict) -> str:
         rows.append(f"| {label} | {_pct(s['p'])} | {_pct(s['r'])} | {_pct(s['f'])} |")
     rows.append(f"| **all** | {_pct(scores.get('ents_p'))} | {_pct(scores.get('ents_r'))} | "
                 f"**{_pct(scores.get('ents_f'))}** |")
+    recased = [(c, scores[f"ents_f_{c}"]) for c in ("lower", "upper", "title")
+               if scores.get(f"ents_f_{c}") is not None]
+    if recased:
+        rows += ["", "F on the same text re-cased (every word lower case / upper case / "
+                 "capitalised): " + ", ".join(f"{c} {_pct(f)}" for c, f in recased) + "."]
     return "\n".join(rows)
 
 

@@ -9,6 +9,7 @@ import sys
 def main() -> None:
     from spacy.cli import setup_cli
 
+    import training.augment  # noqa: F401  (registers kg.case_variants.v1 for the configs)
     from kg.nlp.ops import cpu_ops
 
     sys.argv[0] = "python -m spacy"

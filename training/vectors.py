@@ -62,8 +62,9 @@ def train_vectors(
     epoch: int = 5,
     threads: int = 1,
     max_lines: int | None = None,
+    model: str = "cbow",
 ) -> Path:
-    """Tokenise, train floret (cbow, mode floret) and convert to a spaCy vectors model."""
+    """Tokenise, train floret (``model`` cbow or skipgram, mode floret) and convert to a spaCy vectors model."""
     import floret
 
     out.mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def train_vectors(
     t0 = time.time()
     model = floret.train_unsupervised(
         str(txt),
-        model="cbow",
+        model=model,
         mode="floret",
         hashCount=2,
         bucket=bucket,
@@ -108,9 +109,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--bucket", type=int, default=50000)
     p.add_argument("--epoch", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--model", choices=["cbow", "skipgram"], default="cbow")
     p.add_argument("--max-lines", type=int, default=None, help="per file, for quick tests")
     a = p.parse_args(argv)
-    train_vectors(a.lang, a.data, a.out, a.dim, a.bucket, a.epoch, a.threads, a.max_lines)
+    train_vectors(a.lang, a.data, a.out, a.dim, a.bucket, a.epoch, a.threads, a.max_lines, a.model)
 
 
 if __name__ == "__main__":
