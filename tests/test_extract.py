@@ -391,9 +391,10 @@ def test_biography_style_roles_en():
     ("it", "La Brentford Stock Exchange ha acquisito la Borsa di Valmora per 2 miliardi di euro."),
     ("en", "The Brentford Stock Exchange acquired Valmora Bourse for $2 billion."),
 ])
-def test_place_split_from_a_head_final_company_name_is_joined(lang, text):
-    """The NER sometimes tags "Brentford" LOC and "Stock Exchange" apart: one company."""
-    _, _, res = _run(lang, text, [("Brentford", "LOC"), ("Stock Exchange", "PER"),
+@pytest.mark.parametrize("first", ["LOC", "ORG"])
+def test_place_split_from_a_head_final_company_name_is_joined(lang, text, first):
+    """The NER sometimes tags "Brentford" LOC (or ORG) and "Stock Exchange" apart: one company."""
+    _, _, res = _run(lang, text, [("Brentford", first), ("Stock Exchange", "ORG"),
                                   ("Borsa di Valmora", "ORG"), ("Valmora Bourse", "ORG")])
     kinds = _kinds(res)
     assert kinds.get("Brentford Stock Exchange") == "Company"

@@ -32,10 +32,6 @@ CONFIGS = HERE / "configs"
 STAGES = ("vectors", "convert", "pretrain", "ner", "ud", "assemble")
 # pretraining the tok2vec did not raise dev F1 (model card), so it runs only when asked
 DEFAULT_STAGES = tuple(s for s in STAGES if s != "pretrain")
-# Casing variants of the NER training docs (training/augment.py) on top of the configs'
-# 15% lower-cased ones: English headlines capitalise every word, wire copy is often in
-# capitals (the model card measures F1 on re-cased dev text).
-NER_CASING = {"en": {"upper": 0.05, "title": 0.05}}
 
 
 def spacy_train(config: Path, output: Path, overrides: dict[str, object]) -> float:
@@ -74,7 +70,6 @@ def train_ner(lang: str, corpus: Path, runs: Path, vectors: Path | None, steps: 
         ov["components.tok2vec.model.embed.include_static_vectors"] = "false"
     if init_tok2vec is not None:
         ov["paths.init_tok2vec"] = init_tok2vec
-    ov.update({f"corpora.train.augmenter.{k}": v for k, v in NER_CASING.get(lang, {}).items()})
     shortest = min(steps, silver_steps or steps)
     if shortest < 500:  # tiny runs (tests)
         ov["training.eval_frequency"] = max(1, shortest // 2)

@@ -443,15 +443,16 @@ def extend_org_nouns(ctx: Ctx) -> None:
 
 
 def join_place_org_names(ctx: Ctx) -> None:
-    """"Brentford" + " Stock Exchange": a place directly followed by a name ending with an
-    organisation head word ("Exchange", "Airlines", "Bank", cues org_name_words) is one
-    head-final company name that the NER split at the place.  Only that shape is joined:
+    """"Brentford" + " Stock Exchange": a place (or a company: the NER types a city's name
+    either way) directly followed by a name ending with an organisation head word
+    ("Exchange", "Airlines", "Bank", cues org_name_words) is one head-final company name
+    that the NER split after its first word(s).  Only that shape is joined:
     two names side by side are otherwise usually two ("la Lega Mario Rossi", "Arcore
     Silvio Bianchi" in KIND dev predictions are mostly right as two)."""
     heads = {w.lower() for w in ctx.data.cues["org_name_words"]}
     ms = sorted(ctx.mentions, key=lambda m: m.start)
     for a, b in zip(ms, ms[1:]):
-        if (a.kind != "Place" or a.is_description or b.is_description
+        if (a.kind not in ("Place", "Company") or a.is_description or b.is_description
                 or ctx.text[a.end:b.start] != " " or a not in ctx.mentions
                 or b.text.split()[-1].lower() not in heads):
             continue
