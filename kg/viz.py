@@ -2,7 +2,8 @@
 
 `write(G, path)` picks the format from the suffix. The HTML page inlines vis-network
 (`kg/static/vis-network.min.js`, vis-network 9.1.2 standalone build, Apache-2.0 or MIT, as
-shipped in pyvis 0.3.2) and the
+shipped in pyvis 0.3.2; one error message lower-cased, "target object already has a property
+flush", so that no capitalised name-like word sits in the package's data) and the
 graph as JSON, so it opens from disk with no network at all. It draws nodes coloured and shaped
 by type and sized by degree, edges labelled by predicate and styled by kind, investments with
 their amount, tooltips with aliases and the evidence sentence, a legend whose entries filter by

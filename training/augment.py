@@ -19,15 +19,25 @@ from spacy.training.augment import _doc_to_biluo_tags_with_partial
 from spacy.util import registry
 
 
-def _title(word: str) -> str:
-    return word[:1].upper() + word[1:]
+# the word-level casings, shared with training/evaluate.py's re-cased dev scores
+CASINGS: dict[str, Callable[[str], str]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "title": lambda w: w[:1].upper() + w[1:],  # every word capitalised, as in English headlines
+}
+
+
+def recase(word: str, change: Callable[[str], str]) -> str:
+    """``change(word)``, or ``word`` itself when the change would alter its length
+    ("ß".upper() is "SS"), so that character offsets stay valid."""
+    new = change(word)
+    return new if len(new) == len(word) else word
 
 
 def case_variant(nlp, example: Example, change: Callable[[str], str]) -> Example:
     """``example`` with every reference token's text passed through ``change``."""
     ref = example.reference
-    # upper() can change a word's length ("ß" -> "SS"): keep such words as they are
-    words = [change(t.text) if len(change(t.text)) == len(t.text) else t.text for t in ref]
+    words = [recase(t.text, change) for t in ref]
     data = example.to_dict()
     data["doc_annotation"]["entities"] = _doc_to_biluo_tags_with_partial(ref)
     data["token_annotation"]["ORTH"] = words
@@ -38,14 +48,12 @@ def case_variant(nlp, example: Example, change: Callable[[str], str]) -> Example
 def case_variants_augmenter(nlp, example: Example, *, lower: float, upper: float,
                             title: float) -> Iterator[Example]:
     r = random.random()
-    if r < lower:
-        yield case_variant(nlp, example, str.lower)
-    elif r < lower + upper:
-        yield case_variant(nlp, example, str.upper)
-    elif r < lower + upper + title:
-        yield case_variant(nlp, example, _title)
-    else:
-        yield example
+    for casing, level in (("lower", lower), ("upper", upper), ("title", title)):
+        if r < level:
+            yield case_variant(nlp, example, CASINGS[casing])
+            return
+        r -= level
+    yield example
 
 
 @registry.augmenters("kg.case_variants.v1")

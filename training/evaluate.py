@@ -20,16 +20,12 @@ from spacy.tokens import DocBin
 from spacy.training import Example
 
 
-CASINGS = {
-    "lower": str.lower,
-    "upper": str.upper,
-    "title": lambda w: w[:1].upper() + w[1:],  # every word capitalised, as in English headlines
-}
+from training.augment import CASINGS, recase
 
 
-def score(nlp, path: Path, keep: tuple[str, ...], gold_tokens: bool = True,
+def score(nlp, docs: list, keep: tuple[str, ...], gold_tokens: bool = True,
           casing: str | None = None) -> dict:
-    """Score ``nlp`` on gold docs with spaCy's scorers.
+    """Score ``nlp`` on the gold ``docs`` with spaCy's scorers.
 
     ``gold_tokens`` (as ``spacy evaluate`` and the training log do for corpora without
     whitespace information): the pipeline runs on the gold tokenisation.  Otherwise the
@@ -40,9 +36,8 @@ def score(nlp, path: Path, keep: tuple[str, ...], gold_tokens: bool = True,
     from spacy.tokens import Doc
 
     change = CASINGS[casing] if casing else (lambda w: w)
-    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
     examples = [
-        Example(Doc(nlp.vocab, words=[change(t.text) for t in d],
+        Example(Doc(nlp.vocab, words=[recase(t.text, change) for t in d],
                     spaces=[bool(t.whitespace_) for t in d])
                 if gold_tokens else nlp.make_doc(d.text), d)
         for d in docs
@@ -59,17 +54,19 @@ def evaluate(lang: str, model: Path, corpus: Path) -> dict:
     ner_files = {"ner_dev": corpus / f"ner_{lang}_dev.spacy"}
     if lang == "en":
         ner_files["ner_news_dev"] = corpus / "ner_en_news_dev.spacy"
+    read = lambda path: list(DocBin().from_disk(path).get_docs(nlp.vocab))  # noqa: E731
     for name, path in ner_files.items():
         if path.exists():
-            out[name] = score(nlp, path, ("ents_",))
-            raw = score(nlp, path, ("ents_f",), gold_tokens=False)
+            docs = read(path)
+            out[name] = score(nlp, docs, ("ents_",))
+            raw = score(nlp, docs, ("ents_f",), gold_tokens=False)
             out[name]["ents_f_spacy_tokenizer"] = raw["ents_f"]
             for casing in CASINGS:
-                out[name][f"ents_f_{casing}"] = score(nlp, path, ("ents_f",), casing=casing)["ents_f"]
+                out[name][f"ents_f_{casing}"] = score(nlp, docs, ("ents_f",), casing=casing)["ents_f"]
     ud = corpus / f"ud_{lang}_dev.spacy"
     if ud.exists():
         with nlp.select_pipes(disable=[p for p in ("ner",) if p in nlp.pipe_names]):
-            out["ud_dev"] = score(nlp, ud, ("pos_", "morph_acc", "lemma_", "dep_", "sents_", "tag_"))
+            out["ud_dev"] = score(nlp, read(ud), ("pos_", "morph_acc", "lemma_", "dep_", "sents_", "tag_"))
     (model / "dev_scores.json").write_text(json.dumps(out, indent=2))
     return out
 

@@ -12,6 +12,8 @@ import argparse
 import json
 from pathlib import Path
 
+from training.augment import CASINGS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 DATA = {
@@ -60,7 +62,7 @@ def ner_table(scores: dict) -> str:
         rows.append(f"| {label} | {_pct(s['p'])} | {_pct(s['r'])} | {_pct(s['f'])} |")
     rows.append(f"| **all** | {_pct(scores.get('ents_p'))} | {_pct(scores.get('ents_r'))} | "
                 f"**{_pct(scores.get('ents_f'))}** |")
-    recased = [(c, scores[f"ents_f_{c}"]) for c in ("lower", "upper", "title")
+    recased = [(c, scores[f"ents_f_{c}"]) for c in CASINGS
                if scores.get(f"ents_f_{c}") is not None]
     if recased:
         rows += ["", "F on the same text re-cased (every word lower case / upper case / "

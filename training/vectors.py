@@ -73,7 +73,7 @@ def train_vectors(
     n = tokenize_corpus(lang, data, txt, max_lines=max_lines)
     print(f"[vectors] {lang}: tokenised {n:,} words in {time.time() - t0:.0f}s", flush=True)
     t0 = time.time()
-    model = floret.train_unsupervised(
+    ft = floret.train_unsupervised(
         str(txt),
         model=model,
         mode="floret",
@@ -89,7 +89,7 @@ def train_vectors(
     )
     print(f"[vectors] {lang}: floret trained in {time.time() - t0:.0f}s", flush=True)
     table = out / f"{lang}.floret"
-    model.save_floret_vectors(str(table))
+    ft.save_floret_vectors(str(table))
     vec_dir = out / f"{lang}_vectors"
     subprocess.run(
         [sys.executable, "-m", "spacy", "init", "vectors", lang, str(table), str(vec_dir),
