@@ -54,11 +54,13 @@ class Mention:
     confidence: float = 1.0
     ref: str | None = None
     is_description: bool = False
+    sector: str | None = None  # Market only: the sector as written ("auto", "PC")
 
 
 @dataclass
 class Relation:
-    """subject --predicate--> object, both mention ids; predicate in RELATION_PREDICATES."""
+    """subject --predicate--> object, both mention ids; predicate in RELATION_PREDICATES,
+    or "geography" (Market -> Place: "mercato cinese" -> the article's "Cina")."""
 
     subject: str
     predicate: str
@@ -131,6 +133,7 @@ class Entity:
     label: str
     aliases: list[str] = field(default_factory=list)
     mention_ids: list[str] = field(default_factory=list)
+    sector: str | None = None  # Market only (biz:sector)
 
 
 @dataclass

@@ -55,6 +55,7 @@ PREDICATE_KIND = {
     "targetsMarket": "trade",
     "worksFor": "people",
     "headquarteredIn": "place",
+    "geography": "place",
 }
 EDGE_KINDS = ("ownership", "trade", "investment", "people", "place", "other")
 NODE_TYPES = ENTITY_TYPES + ("Other",)

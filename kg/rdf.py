@@ -194,6 +194,8 @@ class _Mapper:
             self.add(e, RDFS.label, Literal(entity.label))
             for alias in sorted(set(entity.aliases) - {entity.label}):
                 self.add(e, SKOS.altLabel, Literal(alias))
+            if entity.sector:
+                self.add(e, BIZ.sector, Literal(entity.sector))
             self.add(e, BIZ.mentionedIn, self.iri)
 
     # -- evidence ----------------------------------------------------------------------

@@ -126,8 +126,10 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
         base = f"{kind.lower()}/{key_name(label) if kind in _ORGLIKE else slug(label)}"
         used[base] += 1
         key = base if used[base] == 1 else f"{base}-{used[base]}"
+        sector = next((ms[i].sector for i in [label_i, *members] if ms[i].sector), None)
         entities.append(Entity(key=key, kind=kind, label=label, aliases=aliases,
-                               mention_ids=[ms[i].id for i in members]))
+                               mention_ids=[ms[i].id for i in members],
+                               sector=sector if kind == "Market" else None))
         for i in members:
             entity_of[ms[i].id] = key
     out = ArticleFacts(mentions=list(ms), relations=_dedupe_relations(facts, entity_of),

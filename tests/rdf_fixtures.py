@@ -192,6 +192,7 @@ def second_resolved() -> Resolved:
     b.entity("place/seattle", "Place", "Seattle")
     b.entity("place/europe", "Place", "Europe")
     b.entity("market/european-cloud-market", "Market", "European cloud market")
+    b.entities["market/european-cloud-market"].sector = "cloud"
     b.entity("person/jane-roe", "Person", "Jane Roe")
     b.entity("organization/competition-board", "Organization", "Competition Board")
 

@@ -177,6 +177,32 @@ def test_board_members_and_resignation_it():
     assert not any(s == "Luca Gialli" and o == "Fondo Est" for s, _, o in _triples(res, 0))
 
 
+def _geography(facts, res):
+    return {(_label(res, r.subject), _label(res, r.object)) for r in res.facts.relations
+            if r.predicate == "geography"}
+
+
+@pytest.mark.parametrize("lang,text,ents,sectors,geography", [
+    # the adjective links to the place the article names; "europeo" names no place here,
+    # so it links to nothing and no Place is made up
+    ("it", "Zentro vende in Cina. Il mercato cinese cresce, il mercato dell'auto rallenta e "
+           "Zentro guarda al mercato europeo.", [("Zentro", "ORG"), ("Cina", "LOC")],
+     {"mercato cinese": None, "mercato dell'auto": "auto", "mercato europeo": None},
+     {("mercato cinese", "Cina")}),
+    ("en", "Quandor sells in China and Germany. The Chinese wine market grew, Germany's cable "
+           "market shrank and the European market is flat.",
+     [("Quandor", "ORG"), ("China", "LOC"), ("Germany", "LOC")],
+     {"Chinese wine market": "wine", "cable market": "cable", "European market": None},
+     {("Chinese wine market", "China"), ("cable market", "Germany")}),
+])
+def test_market_sector_and_geography(lang, text, ents, sectors, geography):
+    _, facts, res = _run(lang, text, ents)
+    markets = {e.label: e.sector for e in res.entities if e.kind == "Market"}
+    assert markets == sectors
+    assert _geography(facts, res) == geography
+    assert {e.label for e in res.entities if e.kind == "Place"} == {s for s, t in ents if t == "LOC"}
+
+
 def test_market_and_regulator_mentions():
     _, facts, _ = _run("it", "Le aziende si affacciano sul mercato cinese con l'ok "
                              "dell'antitrust americana e le quotazioni di mercato di venerdì.", [])

@@ -196,6 +196,7 @@ def test_positions_with_regions_and_works_for(seed, second):
 def test_market_geography(second):
     market = by_label(second, "European cloud market")
     assert label(second, second.value(market, BIZ.geography)) == "Europe"
+    assert second.value(market, BIZ.sector) == Literal("cloud")
     assert (by_label(second, "Northwind Holdings"), BIZ.targetsMarket, market) in second
 
 

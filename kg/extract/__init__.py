@@ -59,6 +59,7 @@ def extract(doc, article) -> ArticleFacts:
     ctx.sort_mentions()
     _desc.description_facts(ctx, slots)
 
+    _men.market_geography(ctx)
     _rel.relations(ctx, slots)
     _rel.hosted_sellers(ctx, slots)
     _rel.positions(ctx, slots)

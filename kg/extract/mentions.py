@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 
 from kg.extract.context import KIND_LETTER, Ctx, rx
 from kg.extract.names import has_legal_suffix
+from kg.facts import Relation
 from kg.lang.base import WEB_TLDS
 from kg.money import alternation
 
@@ -250,7 +251,8 @@ def market_mentions(ctx: Ctx) -> None:
             s = ctx.text.rfind(keep[0], x.start(), x.start(2))
             e = x.end(2)
             if _free(ctx, s, e):
-                ctx.add_mention(s, e, "Market", confidence=0.7)
+                m = ctx.add_mention(s, e, "Market", confidence=0.7)
+                m.sector = _sector(keep, d.geo_adjectives)
     else:
         rx = re.compile(
             rf"\b({nouns})\s+(?:(?:{geo})\b|(?:{of})\s*(?!(?:{alternation(generic)})\b)[\w-]{{3,}})",
@@ -266,7 +268,55 @@ def market_mentions(ctx: Ctx) -> None:
             if re.search(rf"\b(?:{of})\s*$", ctx.text[max(0, s - 6):s], re.IGNORECASE):
                 continue  # "quota di mercato", "prezzi di mercato": not a market named as such
             if _free(ctx, s, e):
-                ctx.add_mention(s, e, "Market", confidence=0.7)
+                m = ctx.add_mention(s, e, "Market", confidence=0.7)
+                # "mercato dell'auto" -> "auto"; "mercato cinese" names only a geography
+                sector = re.sub(rf"^(?:{of})\s*", "", ctx.text[x.end(1):e].strip(),
+                                flags=re.IGNORECASE)
+                if sector != ctx.text[x.end(1):e].strip():
+                    m.sector = sector
+
+
+def _sector(words: list[str], geo_adjectives) -> str | None:
+    """The modifiers of an English market name that are not geography: "Chinese wine" ->
+    "wine", "PC" -> "PC", "European" -> None."""
+    geo = set(geo_adjectives)
+    out, i = [], 0
+    while i < len(words):
+        two = " ".join(words[i:i + 2]).lower()
+        if len(words) > i + 1 and two in geo:
+            i += 2
+            continue
+        if words[i].lower() not in geo:
+            out.append(words[i])
+        i += 1
+    return " ".join(out) or None
+
+
+def market_geography(ctx: Ctx) -> None:
+    """Market -> Place ("geography") when the market names a place the article also names:
+    "mercato cinese" and "Cina", "the Chinese wine market" and "China", or a possessive
+    ("Germany's cable market").  A place adjective alone never creates a Place."""
+    places = [m for m in ctx.mentions if m.kind == "Place" and not m.is_description]
+    if not places:
+        return
+    adjectives = sorted(ctx.data.geo_adjective_places, key=len, reverse=True)
+    for market in [m for m in ctx.mentions if m.kind == "Market"]:
+        low = market.text.lower()
+        names = {n for a in adjectives if re.search(rf"(?<![\w.]){re.escape(a)}(?![\w.])", low)
+                 for n in ctx.data.geo_adjective_places[a]}
+        found = [p for p in places if _place_key(p.text) in names]
+        found += [p for p in places
+                  if re.fullmatch(r"['’]s?\s+", ctx.text[p.end:market.start] or "x")]
+        if not found:
+            continue
+        place = min(found, key=lambda p: abs(p.start - market.start))
+        ev = ctx.evidence(ctx.sent_of(market.start), 0.7, "kg.extract.rules.market_geography")
+        ctx.facts.relations.append(Relation(market.id, "geography", place.id, ev))
+
+
+def _place_key(text: str) -> str:
+    t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
+    return re.sub(r"^(?:the|la|il|lo|l'|gli|le|i)\s*", "", t)
 
 
 def epithet_mentions(ctx: Ctx) -> None:

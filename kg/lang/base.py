@@ -72,6 +72,9 @@ class LangData:
     geo_adjectives: tuple[str, ...]  # nationality / region adjectives: "cinese", "Chinese"
     # epithets that name a place, with the place's plain names: "bel paese" -> ("italia",)
     place_epithets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # a market's geography: geo adjective (or short form) -> the place's plain names
+    # ("cinese" -> ("cina",)); a Market links only to a Place the article itself names
+    geo_adjective_places: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # country names, lowercase: a strong Place vote, since the NER often tags them ORG
     country_names: frozenset[str] = frozenset()
     epithet_nouns: tuple[str, ...] = ()  # "colosso", "giant": descriptions of a company
