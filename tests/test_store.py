@@ -147,7 +147,10 @@ def test_empty_graph_is_refused(any_store):
 
 
 KILLER = textwrap.dedent("""
-    import sys
+    import signal, sys
+    # a shell that starts the tests in the background (`.ci/run &`) leaves SIGINT ignored,
+    # and Python keeps that: restore Ctrl-C's KeyboardInterrupt, as in a terminal
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     sys.path.insert(0, {tests!r})
     from test_store import toy_graph
     from kg.articles import Article

@@ -49,7 +49,7 @@ def extract(doc, article) -> ArticleFacts:
     _men.drop_non_entities(ctx)
     ctx.sort_mentions()
     _typ.type_mentions(ctx)
-    _men.market_mentions(ctx)
+    _men.market_mentions(ctx, doc)
     _men.regulator_mentions(ctx)
     _men.epithet_mentions(ctx)
     _men.bracket_acronyms(ctx)

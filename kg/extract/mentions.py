@@ -217,50 +217,69 @@ def _free(ctx: Ctx, s: int, e: int) -> bool:
     return not any(m.start < e and m.end > s for m in ctx.mentions)
 
 
-def market_mentions(ctx: Ctx) -> None:
-    """"mercato cinese", "mercato dell'auto", "the Chinese wine market", "PC market"."""
+def market_mentions(ctx: Ctx, doc=None) -> None:
+    """"mercato cinese", "mercato dell'auto", "the Chinese wine market", "PC market".
+
+    With a tagged ``doc``, an English market's modifiers are nouns, names, place adjectives,
+    or adjectives inside a compound ("electric vehicle market"): "the largest market",
+    "relevant market", "some markets" are not markets named as such."""
     d = ctx.data
     nouns = alternation(d.market_nouns)
     geo = alternation(d.geo_adjectives)
     generic = {g.lower() for g in d.generic_market_modifiers}
     of = alternation(d.prepositions_of)
+    pos = {t.idx: t.pos_ for t in doc} if doc is not None and doc.has_annotation("POS") else {}
     if d.code == "en":
+        places = set(d.geo_adjectives) | d.country_names
+        percent = {w.split()[-1] for w in d.percent_words}
         rx = re.compile(rf"\b((?:[A-Za-z][\w.&'’-]*\s+){{1,3}})({nouns})\b")
         for x in rx.finditer(ctx.text):
-            words = x.group(1).split()
+            words = [(w.group(), x.start(1) + w.start()) for w in re.finditer(r"\S+", x.group(1))]
             # "Germany's cable market": the possessive names the geography, not the market
             for k in range(len(words) - 1, -1, -1):
-                if re.search(r"['’]s?$", words[k]):
+                if re.search(r"['’]s?$", words[k][0]):
                     words = words[k + 1:]
                     break
             # keep the modifiers right before "market" that are not stop words
-            keep = []
-            for w in reversed(words):
+            keep: list[tuple[str, int]] = []
+            for w, off in reversed(words):
                 lw = w.lower().strip(".,")
-                if lw in d.stop_words or lw in generic or not re.fullmatch(r"[\w.&-]+", w):
+                if (lw in d.stop_words or lw in generic or lw in percent
+                        or not re.fullmatch(r"[\w.&-]+", w)):
                     break
-                keep.insert(0, w)
-            if not keep:
-                continue
-            if keep[0].lower() in ("to", "a", "an", "the"):
+                tag = pos.get(off, "NOUN")
+                if lw not in places and not (tag in ("NOUN", "PROPN") or (tag == "ADJ" and keep)):
+                    break
+                keep.insert(0, (w, off))
+            while keep and (keep[0][0].lower() in ("to", "a", "an", "the")
+                            or (pos.get(keep[0][1]) == "ADJ" and keep[0][0].lower() not in places
+                                and len(keep) > 1 and pos.get(keep[1][1]) == "ADJ")):
                 keep = keep[1:]
-            if not keep or (len(keep) == 1 and keep[0][0].islower() and
-                            keep[0].lower() not in geo.split("|") and not keep[0].isalpha()):
+            names = [w for w, _ in keep]
+            if not names or (len(names) == 1 and names[0][0].islower() and
+                             names[0].lower() not in geo.split("|") and not names[0].isalpha()):
                 continue
-            s = x.start(2) - len(" ".join(keep)) - 1
-            s = ctx.text.rfind(keep[0], x.start(), x.start(2))
-            e = x.end(2)
-            if _free(ctx, s, e):
+            s, e = keep[0][1], x.end(2)
+            if _free_but_modifiers(ctx, s, e, x.start(2)):
                 m = ctx.add_mention(s, e, "Market", confidence=0.7)
-                m.sector = _sector(keep, d.geo_adjectives)
+                m.sector = _sector(names, places)
     else:
+        # "mercato cinese", "mercato dell'auto", "mercato tedesco dell'auto"; with a tagged
+        # doc also a sector adjective: "mercato discografico"
         rx = re.compile(
-            rf"\b({nouns})\s+(?:(?:{geo})\b|(?:{of})\s*(?!(?:{alternation(generic)})\b)[\w-]{{3,}})",
+            rf"\b({nouns})(?:\s+({geo})\b)?"
+            rf"(?:\s+({of})\s*(?<=['’\s])(?!(?:{alternation(generic)})\b)([\w-]{{3,}}))?",
             re.IGNORECASE,
         )
+        adjective = re.compile(r"\s+([^\W\d_]{4,})\b")
         dates = set(d.weekdays) | set(d.months)
         for x in rx.finditer(ctx.text):
-            s, e = x.start(), x.end()
+            s, e, sector = x.start(), x.end(), x.group(4)
+            if not x.group(2) and not sector:
+                a = adjective.match(ctx.text, x.end(1))
+                if not (a and pos.get(a.start(1)) == "ADJ" and a.group(1).lower() not in generic):
+                    continue
+                e, sector = a.end(1), a.group(1)
             tail = ctx.text[x.end(1):e].strip().lower()
             last = tail.split()[-1].strip("'") if tail.split() else ""
             if tail in generic or last in dates or last.isdigit():
@@ -270,16 +289,34 @@ def market_mentions(ctx: Ctx) -> None:
             if _free(ctx, s, e):
                 m = ctx.add_mention(s, e, "Market", confidence=0.7)
                 # "mercato dell'auto" -> "auto"; "mercato cinese" names only a geography
-                sector = re.sub(rf"^(?:{of})\s*", "", ctx.text[x.end(1):e].strip(),
-                                flags=re.IGNORECASE)
-                if sector != ctx.text[x.end(1):e].strip():
-                    m.sector = sector
+                m.sector = sector
 
 
-def _sector(words: list[str], geo_adjectives) -> str | None:
-    """The modifiers of an English market name that are not geography: "Chinese wine" ->
-    "wine", "PC" -> "PC", "European" -> None."""
-    geo = set(geo_adjectives)
+def _free_but_modifiers(ctx: Ctx, s: int, e: int, head: int) -> bool:
+    """No mention overlaps [s, e) but place or acronym modifiers before the market noun,
+    which are then dropped: in "the U.S. smartphone market" or "the PC market" the NER's
+    "U.S." / "PC" is part of the market's name (a country used only as a modifier is not a
+    Place of its own)."""
+    d = ctx.data
+    inside = [m for m in ctx.mentions if m.start < e and m.end > s]
+
+    def modifier(m) -> bool:
+        t = m.text.lower()
+        place = m.kind == "Place" and (t in d.geo_adjective_places or t in d.country_names)
+        return m.start >= s and m.end <= head and (
+            place or (m.kind != "Person" and re.fullmatch(r"[A-Z]{2,4}", m.text) is not None))
+
+    if not all(modifier(m) for m in inside):
+        return False
+    for m in inside:
+        ctx.facts.mentions.remove(m)
+    return True
+
+
+def _sector(words: list[str], geo: set[str]) -> str | None:
+    """The modifiers of an English market name that are not geography (`geo`: place
+    adjectives and country names, lowercase): "Chinese wine" -> "wine", "PC" -> "PC",
+    "European" -> None."""
     out, i = [], 0
     while i < len(words):
         two = " ".join(words[i:i + 2]).lower()
@@ -304,6 +341,8 @@ def market_geography(ctx: Ctx) -> None:
         low = market.text.lower()
         names = {n for a in adjectives if re.search(rf"(?<![\w.]){re.escape(a)}(?![\w.])", low)
                  for n in ctx.data.geo_adjective_places[a]}
+        # "the China market": a country name used as a modifier
+        names |= {c for c in ctx.data.country_names if re.search(rf"\b{re.escape(c)}\b", low)}
         found = [p for p in places if _place_key(p.text) in names]
         found += [p for p in places
                   if re.fullmatch(r"['’]s?\s+", ctx.text[p.end:market.start] or "x")]
@@ -316,7 +355,7 @@ def market_geography(ctx: Ctx) -> None:
 
 def _place_key(text: str) -> str:
     t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
-    return re.sub(r"^(?:the|la|il|lo|l'|gli|le|i)\s*", "", t)
+    return re.sub(r"^(?:(?:the|la|il|lo|gli|le|i)\s+|l')", "", t)
 
 
 def epithet_mentions(ctx: Ctx) -> None:

@@ -82,6 +82,7 @@ LANG = LangData(
     generic_market_modifiers=(
         "azionario", "azionari", "finanziario", "finanziari", "obbligazionario", "dei capitali",
         "del lavoro", "libero", "nero", "unico", "interno", "globale", "mondiale",
+        "di riferimento", "riferimento", "rionale", "coperto", "settimanale", "invernale", "estivo",
     ),
     geo_adjectives=(
         "cinese", "italiano", "europeo", "americano", "statunitense", "asiatico", "indiano",
