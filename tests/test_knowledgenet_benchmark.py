@@ -33,13 +33,13 @@ def _fixture(tmp_path: Path) -> Path:
         for doc, start, rel, text, st, ot in FACTS:
             s0, o0 = text.index(st), text.index(ot)
             s1, o1 = s0 + len(st), o0 + len(ot)
-            f.write(json.dumps({"fold": 1, "doc_id": doc, "passage_start": start,
+            f.write(json.dumps({"fold": 4, "doc_id": doc, "passage_start": start,
                                 "passage_end": start + len(text), "relation": rel, "passage": text,
                                 "subject": {"text": st, "start": s0, "end": s1},
                                 "object": {"text": ot, "start": o0, "end": o1}}) + "\n")
     with (d / "knowledgenet_train_negative_passages.jsonl").open("w") as f:
         for doc, start, rel, text in NEGATIVE:
-            f.write(json.dumps({"fold": 1, "doc_id": doc, "passage_start": start,
+            f.write(json.dumps({"fold": 4, "doc_id": doc, "passage_start": start,
                                 "passage_end": start + len(text),
                                 "annotated_property_without_fact": rel, "passage": text}) + "\n")
     return tmp_path
