@@ -464,3 +464,21 @@ def test_market_names_with_the_shipped_tagger(lang, text, markets):
     art = Article(id="t", text=text, lang=lang)
     res = resolve(art, extract(load(lang)(text), art))
     assert {e.label: e.sector for e in res.entities if e.kind == "Market"} == markets
+
+
+@pytest.mark.parametrize("lang,text,ents,relation", [
+    # a sentence-initial name the NER missed, made a firm by what follows it
+    ("en", "Quellmark Tools is headquartered in Brantford.", [("Brantford", "LOC")],
+     ("Quellmark Tools", "headquarteredIn", "Brantford")),
+    ("en", "Pellucid Dynamics is a subsidiary of Harrowgate Capital.",
+     [("Harrowgate Capital", "ORG")], ("Pellucid Dynamics", "subsidiaryOf", "Harrowgate Capital")),
+    # no verb: the first word is an adverb, not a name
+    ("en", "Originally based in Brantford, we moved to Quellport in 2000.",
+     [("Brantford", "LOC"), ("Quellport", "LOC")], None),
+])
+def test_sentence_initial_firm_before_base_or_owner(lang, text, ents, relation):
+    _, facts, res = _run(lang, text, ents)
+    got = {(_label(res, r.subject), r.predicate, _label(res, r.object))
+           for r in res.facts.relations}
+    assert got == ({relation} if relation else set())
+    assert not any(e.label == "Originally" for e in res.entities)

@@ -401,6 +401,15 @@ _FUNCTION_WORDS = {
 }
 
 
+def based_or_owned(d, copula: bool = False) -> str:
+    """After a name: a copula (required with ``copula``), maybe an article, then a base or an
+    owner ("is headquartered in", "is a subsidiary of", "è controllata da", "ha sede a"):
+    the name is a business."""
+    return (r"\s+(?:(?:" + alternation(d.cues["copula"]) + r")\s+)" + ("" if copula else "?")
+            + r"(?:(?:" + alternation(d.determiners) + r")\s*)?(?:"
+            + alternation(list(d.cues["hq_cues"]) + list(d.cues["controlled_by"])) + r")\b")
+
+
 def candidate_names(ctx: Ctx) -> None:
     """Capitalised word sequences the NER left untagged, as weak candidates: they become
     entities only if their own words or their context say what they are (typing drops the
@@ -418,7 +427,9 @@ def candidate_names(ctx: Ctx) -> None:
         list(d.company_nouns) + list(d.cues["controlled_by"])) + r")\b|\s(?:" + alternation(
         list(d.role_titles)) + r")\s+[A-Z]|\s(?:" + alternation(
         list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(d.cues["business_verbs"])
-        + list(d.cues["sign_verbs"])) + r")\b)", re.IGNORECASE)
+        # with its verb: "Originally based in" says nothing of "Originally"
+        + list(d.cues["sign_verbs"])) + r")\b|" + based_or_owned(d, copula=True) + r")",
+        re.IGNORECASE)
     found = [(x.start(1), x.end(1)) for x in rx.finditer(ctx.text)]
     mid = {ctx.text[s:e] for s, e in found if s not in starts
            and not re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])}
