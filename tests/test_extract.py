@@ -482,3 +482,18 @@ def test_sentence_initial_firm_before_base_or_owner(lang, text, ents, relation):
            for r in res.facts.relations}
     assert got == ({relation} if relation else set())
     assert not any(e.label == "Originally" for e in res.entities)
+
+
+@pytest.mark.parametrize("text,role", [
+    # coordinated titles stay one role, as written (the gold writes "chairman and chief
+    # executive"); a "Mc" surname is a person, not a camel-case brand
+    ("Dana McAllister is President and CEO of Osterlund Freight.", "President and CEO"),
+    ("Dana McAllister is the co-founder, chief executive officer and chairman of Osterlund "
+     "Freight.", "co-founder, chief executive officer and chairman"),
+])
+def test_coordinated_titles_and_surname_prefixes(text, role):
+    _, _, res = _run("en", text, [("Dana McAllister", "PER"), ("Osterlund Freight", "ORG")])
+    assert {e.label: e.kind for e in res.entities} == {"Dana McAllister": "Person",
+                                                       "Osterlund Freight": "Company"}
+    assert {(_label(res, p.holder), p.role_title, _label(res, p.organization))
+            for p in res.facts.positions} == {("Dana McAllister", role, "Osterlund Freight")}

@@ -160,6 +160,7 @@ def build_slots(data: LangData) -> dict[str, str]:
     of = alternation(data.prepositions_of)
     conj = alternation(data.coordinators)
     org = r"«[CPO]\d+»"
+    role = alternation(data.role_titles)
     return {
         "ORG": org,
         "CO": r"«C\d+»",
@@ -174,7 +175,9 @@ def build_slots(data: LangData) -> dict[str, str]:
         "AND": rf"(?:\s*,?\s+(?:{conj})\s+|\s*,\s*)",
         "ORGLIST": rf"{org}(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)(?:(?:{det})(?:\s+|(?<=')))?{org})*",
         "PLATLIST": rf"«P\d+»(?:(?:\s*,\s*|\s*,?\s+(?:{conj})\s+)«P\d+»)*",
-        "ROLE": rf"(?:{alternation(data.role_titles)})",
+        # one title or coordinated titles, kept whole as the text writes them:
+        # "chairman and chief executive", "President, CEO and founder"
+        "ROLE": rf"(?:(?:{role})(?:(?:\s*,\s*|\s*,?\s+(?:{conj}|&)\s+)(?:{role}))*)",
         "CUR": rf"(?:(?:{alternation(data.current_words)})\s+)",
         "W": r"(?:[^\s«»,;:()]+)",  # one plain word
         "PLATN": rf"(?:{alternation(data.platform_nouns)})",

@@ -16,7 +16,7 @@ from kg.extract.context import Ctx, rx
 from kg.extract.mentions import (_ends_with_noun, _last_words, _letter, _starts_with,
                                  based_or_owned)
 from kg.extract.names import has_legal_suffix, merge_key
-from kg.lang.base import WEB_TLDS
+from kg.lang.base import SURNAME_PREFIXES, WEB_TLDS
 from kg.money import alternation
 
 
@@ -147,12 +147,13 @@ def _name_score(ctx: Ctx, m, score: Counter, person_last: set[str]) -> None:
         score["Company"] += 2
     if any(low.endswith(t) for t in WEB_TLDS):
         score["Platform"] += 2.5
+    camel = re.sub(r"\b(?:" + "|".join(SURNAME_PREFIXES) + r")(?=[A-Z][a-z])", "", name)
     if re.fullmatch(r"(?:[A-Z]\.){2,3}", name):
         pass  # "U.S.", "U.K.": dotted initials are countries far more often than firms
-    elif re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or _rx_search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", name):
+    elif re.fullmatch(r"[A-Z0-9&.-]{2,}", name) or _rx_search(r"[a-z][A-Z]|[A-Z]{2,}-|-[A-Z]{2,}", camel):
         score["Person"] -= 2  # acronyms and camel case are not people
         score["Company"] += 0.5
-        if _rx_search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", name):
+        if _rx_search(r"[A-Z]{2,}-|-[A-Z]{2,}|[a-z][A-Z]", camel):
             score["Company"] += 1.5
         elif len(name) >= 3:
             score["Company"] += 0.7  # places are rarely acronyms of three letters or more

@@ -34,6 +34,10 @@ LEGAL_SUFFIXES: tuple[str, ...] = (
     "& co", "and co", "gruppo", "&", "international", "sarl", "s.à r.l", "cv", "de cv",
 )
 
+# Surname prefixes written with a capital after them ("McMahon", "DeSantis", "LaRue"): not
+# the camel case of a brand ("YouTube", "PayPal")
+SURNAME_PREFIXES: tuple[str, ...] = ("Mc", "Mac", "De", "Di", "Da", "Du", "La", "Le", "Van", "Von")
+
 # Top-level domains that make a token look like a web service ("example.com").
 WEB_TLDS: tuple[str, ...] = (
     ".com", ".it", ".net", ".org", ".io", ".co.uk", ".cn", ".de", ".fr", ".es", ".eu",
