@@ -497,3 +497,24 @@ def test_coordinated_titles_and_surname_prefixes(text, role):
                                                        "Osterlund Freight": "Company"}
     assert {(_label(res, p.holder), p.role_title, _label(res, p.organization))
             for p in res.facts.positions} == {("Dana McAllister", role, "Osterlund Freight")}
+
+
+@pytest.mark.parametrize("lang,text,ents,relation", [
+    ("en", "Brantwick Labs, based in Quellport, is the parent company of Osterlund Freight.",
+     [("Brantwick Labs", "ORG"), ("Quellport", "LOC"), ("Osterlund Freight", "ORG")],
+     ("Osterlund Freight", "subsidiaryOf", "Brantwick Labs")),
+    ("en", "Osterlund Freight operates as a subsidiary of Brantwick Labs.",
+     [("Brantwick Labs", "ORG"), ("Osterlund Freight", "ORG")],
+     ("Osterlund Freight", "subsidiaryOf", "Brantwick Labs")),
+    ("en", "In 2011, Osterlund Freight became a wholly owned subsidiary of Brantwick Labs.",
+     [("Brantwick Labs", "ORG"), ("Osterlund Freight", "ORG")],
+     ("Osterlund Freight", "subsidiaryOf", "Brantwick Labs")),
+    ("it", "La Brantwick Labs è la capogruppo di Osterlund Trasporti.",
+     [("Brantwick Labs", "ORG"), ("Osterlund Trasporti", "ORG")],
+     ("Osterlund Trasporti", "subsidiaryOf", "Brantwick Labs")),
+])
+def test_parent_and_subsidiary_phrasings(lang, text, ents, relation):
+    _, _, res = _run(lang, text, ents)
+    got = {(_label(res, r.subject), r.predicate, _label(res, r.object))
+           for r in res.facts.relations if r.predicate == "subsidiaryOf"}
+    assert got == {relation}

@@ -64,7 +64,7 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     if _rx_search(r"(?:^|[\s'])(?:" + alternation(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + alternation(d.prepositions_of)
                  + r")\s*(?:(?:" + alternation(d.determiners) + r")\s*)?$", raw_before):
         score["Company"] += 0.8  # "presidente di X": mostly a firm, but presidents have countries
-    biz_before = list(d.cues["possession_nouns"]) + list(d.cues["controlled_by"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
+    biz_before = list(d.cues["possession_nouns"]) + list(d.cues["controlled_by"]) + list(d.cues["parent_of"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)
     if _rx_search(r"(?:^|[\s'])(?:" + alternation(biz_before) + r")\s+(?:(?:" + alternation(d.prepositions_of)
                  + r"|" + alternation(d.cues["between"]) + r"|" + alternation(d.cues["with"]) + r"|in)\s*)?"

@@ -118,9 +118,14 @@ def _rules():
         ("possessive_platform", "operates",
          r"(?P<a>{CO})'s\s+(?:[\w-]+\s+)?(?P<b>{PLAT})", 0.6),
         # ---- subsidiaryOf
+        # "X is a subsidiary of Y", "X operates as a subsidiary of Y", "X is the wholly-owned
+        # wireless subsidiary of Y"
         ("controlled_by", "subsidiaryOf",
-         r"(?P<a>{ORG})\s*(?:,\s*(?:{DET})?[^«;]{0,60}?|\s+(?:\w+\s+){0,2}?)(?:{cue:controlled_by})\s+{DET}?(?:[a-z][\w-]*\s+){0,3}?(?P<b>{ORGLIST})",
+         r"(?P<a>{ORG})\s*(?:,\s*(?:{DET})?[^«;]{0,60}?|\s+(?:[\w%-]+\s+){0,4}?)(?:{cue:controlled_by})\s+{DET}?(?:[a-z][\w-]*\s+){0,3}?(?P<b>{ORGLIST})",
          0.8),
+        ("parent_of", "controls",
+         r"(?P<b>{CO})(?:\s*,[^;]{0,80}?,)?\s+(?:{cue:copula})\s+{DET}?(?:{cue:parent_of})\s+{DET}?(?P<a>{ORGLIST})",
+         0.75),
         ("unit_of_apposition", "subsidiaryOf",
          r"{DET}?{cue:unit_nouns}(?:\s+[\w-]+)?\s+{OF}(?P<b>{CO})\s*,\s*(?P<a>{ORG})", 0.75),
         ("apposition_of", "subsidiaryOf",

@@ -204,6 +204,9 @@ LANG = LangData(
                           "a division of", "part of", "an arm of", "a unit of the",
                           "wholly owned by", "wholly-owned by", "majority-owned by",
                           "subsidiary of", "unit of", "division of", "a brand of"),
+        # "X is the parent company of Y": Y is X's subsidiary
+        "parent_of": ("parent company of", "parent company for", "parent company to",
+                      "parent of", "holding company of", "holding company for"),
         "controls": ("which controls", "which owns", "that owns", "that controls", "controls",
                      "owns"),
         "unit_nouns": ("unit", "subsidiary", "division", "arm", "affiliate"),
@@ -246,7 +249,7 @@ LANG = LangData(
                     "headquartered near", "headquarters in", "head office in",
                     "head-quartered in", "with headquarters in", "located in"),
         "board_member_nouns": ("members", "directors", "board members"),
-        "copula": ("is", "was", "will be", "becomes", "will become", "has been named",
+        "copula": ("is", "was", "will be", "becomes", "became", "will become", "has been named",
                    "was named"),
         "target_verbs": ("expand in", "expanding in", "grow in", "compete in", "enter the", "entering the", "enter", "expand into",
                          "expanding into", "expansion into", "push into", "move into",
