@@ -107,16 +107,18 @@ def evaluate(data: Path, errors: int = 0, folds=(1, 2, 3, 4)) -> dict:
             gold = [(s, o) for r, s, o in it["facts"] if r == prop
                     and s.lower() not in PRONOUNS and o.lower() not in PRONOUNS]
             mine = [(s, o) for r, s, o in said if r == prop]
+            # KnowledgeNet states a fact once per name of an entity ("Valve", "Valve
+            # Corporation"); one kg statement about that entity, which knows both names, finds each
             used = set()
             for s, o in gold:
-                hit = next((k for k, (ps, po) in enumerate(mine) if k not in used
-                            and name_key(s) in ps and name_key(o) in po), None)
-                if hit is None:
+                hits = {k for k, (ps, po) in enumerate(mine)
+                        if name_key(s) in ps and name_key(o) in po}
+                if hits:
+                    used |= hits
+                    counts[prop]["tp"] += 1
+                else:
                     counts[prop]["fn"] += 1
                     shown[f"FN {prop}"].append((s, o, it["text"]))
-                else:
-                    used.add(hit)
-                    counts[prop]["tp"] += 1
             for k, (ps, po) in enumerate(mine):
                 if k not in used:
                     counts[prop]["fp"] += 1
