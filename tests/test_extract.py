@@ -472,6 +472,10 @@ def test_market_names_with_the_shipped_tagger(lang, text, markets):
      ("Quellmark Tools", "headquarteredIn", "Brantford")),
     ("en", "Pellucid Dynamics is a subsidiary of Harrowgate Capital.",
      [("Harrowgate Capital", "ORG")], ("Pellucid Dynamics", "subsidiaryOf", "Harrowgate Capital")),
+    ("en", "Quellmark Tools is an American tool manufacturer headquartered in Brantford.",
+     [("Brantford", "LOC")], ("Quellmark Tools", "headquarteredIn", "Brantford")),
+    ("it", "Quellmark Utensili è una società milanese con sede a Brantford.",
+     [("Brantford", "LOC")], ("Quellmark Utensili", "headquarteredIn", "Brantford")),
     # no verb: the first word is an adverb, not a name
     ("en", "Originally based in Brantford, we moved to Quellport in 2000.",
      [("Brantford", "LOC"), ("Quellport", "LOC")], None),
@@ -518,3 +522,9 @@ def test_parent_and_subsidiary_phrasings(lang, text, ents, relation):
     got = {(_label(res, r.subject), r.predicate, _label(res, r.object))
            for r in res.facts.relations if r.predicate == "subsidiaryOf"}
     assert got == {relation}
+
+
+def test_a_company_job_is_not_a_company():
+    _, _, res = _run("en", "Dana Smith is a company director at Brantwick Labs.",
+                     [("Dana Smith", "PER"), ("Brantwick Labs", "ORG")])
+    assert {e.label: e.kind for e in res.entities}["Dana Smith"] == "Person"

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 
 from kg.extract.context import Ctx, rx
 from kg.extract.mentions import (_ends_with_noun, _last_words, _letter, _starts_with,
-                                 based_or_owned)
+                                 based_or_owned, is_a_company)
 from kg.extract.names import has_legal_suffix, merge_key
 from kg.lang.base import SURNAME_PREFIXES, WEB_TLDS
 from kg.money import alternation
@@ -102,6 +102,8 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
         score["Company"] += 1.5
     if _rx_match(based_or_owned(d), after_pair):
         score["Company"] += 1.5  # "X is headquartered in", "X è controllata da"
+    if _rx_match(is_a_company(d), after_pair):
+        score["Company"] += 1.5  # "X is a clothing retailer", "X è una società"
     poss_nouns = list(d.role_titles) + list(d.cues["unit_nouns"]) + list(d.stake_nouns) + list(
         d.platform_nouns)
     if _rx_match(r"['’]s\s+(?:«[CPO]\d+»|(?:[\w-]+\s+)?(?:" + alternation(poss_nouns) + r")\b)", after):

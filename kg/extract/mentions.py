@@ -410,6 +410,15 @@ def based_or_owned(d, copula: bool = False) -> str:
             + alternation(list(d.cues["hq_cues"]) + list(d.cues["controlled_by"])) + r")\b")
 
 
+def is_a_company(d) -> str:
+    """After a name: a copula, an article, up to four words and a company noun ("is a
+    family-owned clothing retailer", "è una società milanese"), not a job ("is a company
+    director")."""
+    return (r"\s+(?:" + alternation(d.cues["copula"]) + r")\s+(?:" + alternation(d.determiners)
+            + r")(?:\s+|(?<='))(?:[\w-]+\s+){0,4}?(?:" + alternation(d.company_nouns)
+            + r")\b(?!\s+(?:" + alternation(d.role_titles) + r")\b)")
+
+
 def candidate_names(ctx: Ctx) -> None:
     """Capitalised word sequences the NER left untagged, as weak candidates: they become
     entities only if their own words or their context say what they are (typing drops the
@@ -428,8 +437,8 @@ def candidate_names(ctx: Ctx) -> None:
         list(d.role_titles)) + r")\s+[A-Z]|\s(?:" + alternation(
         list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(d.cues["business_verbs"])
         # with its verb: "Originally based in" says nothing of "Originally"
-        + list(d.cues["sign_verbs"])) + r")\b|" + based_or_owned(d, copula=True) + r")",
-        re.IGNORECASE)
+        + list(d.cues["sign_verbs"])) + r")\b|" + based_or_owned(d, copula=True) + r"|"
+        + is_a_company(d) + r")", re.IGNORECASE)
     found = [(x.start(1), x.end(1)) for x in rx.finditer(ctx.text)]
     mid = {ctx.text[s:e] for s, e in found if s not in starts
            and not re.search(r"[.:!?«\"“]\s*$", ctx.text[max(0, s - 3):s])}
