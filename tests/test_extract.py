@@ -528,3 +528,17 @@ def test_a_company_job_is_not_a_company():
     _, _, res = _run("en", "Dana Smith is a company director at Brantwick Labs.",
                      [("Dana Smith", "PER"), ("Brantwick Labs", "ORG")])
     assert {e.label: e.kind for e in res.entities}["Dana Smith"] == "Person"
+
+
+@pytest.mark.parametrize("lang,text,role", [
+    # a name the NER missed after a title only firms have is a firm
+    ("en", "Dana Vellini, CEO of Quellmark Advisors, opened a studio in 2010.", "CEO"),
+    ("it", "Dana Vellini, amministratore delegato di Quellmark Consulenze, ha aperto uno studio.",
+     "amministratore delegato"),
+])
+def test_business_title_of_a_missed_name(lang, text, role):
+    _, _, res = _run(lang, text, [("Dana Vellini", "PER")])
+    org = next(e.label for e in res.entities if e.kind == "Company")
+    assert org.startswith("Quellmark")
+    assert {(_label(res, p.holder), p.role_title, _label(res, p.organization))
+            for p in res.facts.positions} == {("Dana Vellini", role, org)}

@@ -61,8 +61,10 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
     if _rx_search(r"(?:" + alternation(d.company_nouns) + r"|" + alternation(d.cues["plural_company_nouns"])
                  + r")\b[^«.;]{0,40}?\b(?:" + alternation(d.cues["including"]) + r")\s+[^«]{0,30}$", before):
         score["Company"] += 2
-    if _rx_search(r"(?:^|[\s'])(?:" + alternation(list(d.role_titles) + list(d.board_nouns)) + r")\s+(?:" + alternation(d.prepositions_of)
-                 + r")\s*(?:(?:" + alternation(d.determiners) + r")\s*)?$", raw_before):
+    role_of = r")\s+(?:" + alternation(d.prepositions_of) + r")\s*(?:(?:" + alternation(d.determiners) + r")\s*)?$"
+    if d.business_titles and _rx_search(r"(?:^|[\s'])(?:" + alternation(d.business_titles) + role_of, raw_before):
+        score["Company"] += 1.5  # "CEO of X", "amministratore delegato di X": a firm
+    elif _rx_search(r"(?:^|[\s'])(?:" + alternation(list(d.role_titles) + list(d.board_nouns)) + role_of, raw_before):
         score["Company"] += 0.8  # "presidente di X": mostly a firm, but presidents have countries
     biz_before = list(d.cues["possession_nouns"]) + list(d.cues["controlled_by"]) + list(d.cues["parent_of"]) + list(d.cues["acquire_nouns"]) + list(d.cues["merge_nouns"]) + list(
         d.cues["partner_nouns"]) + list(d.stake_nouns) + list(d.not_investment_nouns)

@@ -88,6 +88,8 @@ class LangData:
     source_cues: tuple[str, ...] = ()  # "secondo", "according to": media outlets
     # roles
     role_titles: tuple[str, ...] = ()
+    # titles held only in firms ("CEO of X": X is a company; "president of X" may be a country)
+    business_titles: tuple[str, ...] = ()
     role_verbs: dict[str, str] = field(default_factory=dict)  # "presieduta da" -> "presidente"
     board_nouns: tuple[str, ...] = ()  # "consiglio di amministrazione", "board"
     board_member_title: str = ""

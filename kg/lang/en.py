@@ -160,6 +160,12 @@ LANG = LangData(
         "chief economist", "economist", "analyst", "executive", "secretary",
         "treasurer", "governor", "minister", "general counsel", "principal",
     ),
+    business_titles=(
+        "chief executive officer", "chief executive", "ceo", "cfo", "coo", "cto",
+        "chief financial officer", "chief operating officer", "chief technology officer",
+        "managing director", "general manager", "country manager", "deputy ceo",
+        "executive chairman", "non-executive chairman",
+    ),
     role_verbs={
         "chaired by": "chairman", "headed by": "head", "led by": "head",
         "founded by": "founder", "run by": "head", "co-founded by": "co-founder",

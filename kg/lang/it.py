@@ -175,6 +175,12 @@ LANG = LangData(
         "membro del consiglio di amministrazione", "head", "partner", "socio fondatore",
         "direttrice", "fondatrice", "presidentessa", "azionista di riferimento",
     ),
+    business_titles=(
+        "amministratore delegato", "amministratore unico", "direttore generale",
+        "direttore finanziario", "consigliere delegato", "general manager", "country manager",
+        "managing director", "chief executive officer", "chief executive", "deputy ceo", "ceo",
+        "cfo", "coo", "cto",
+    ),
     role_verbs={
         "presieduta da": "presidente", "presieduto da": "presidente",
         "presiedute da": "presidente", "presieduti da": "presidente",
