@@ -476,6 +476,9 @@ def test_market_names_with_the_shipped_tagger(lang, text, markets):
      [("Brantford", "LOC")], ("Quellmark Tools", "headquarteredIn", "Brantford")),
     ("it", "Quellmark Utensili è una società milanese con sede a Brantford.",
      [("Brantford", "LOC")], ("Quellmark Utensili", "headquarteredIn", "Brantford")),
+    # a fronted base: "Based in X, Y, Z ..." (the second place stays a place)
+    ("en", "Headquartered in Brantford, Ontario, Quellmark Tools makes hammers.",
+     [("Brantford", "LOC"), ("Ontario", "LOC")], ("Quellmark Tools", "headquarteredIn", "Brantford")),
     # no verb: the first word is an adverb, not a name
     ("en", "Originally based in Brantford, we moved to Quellport in 2000.",
      [("Brantford", "LOC"), ("Quellport", "LOC")], None),

@@ -80,6 +80,9 @@ def _context_score(ctx: Ctx, i: int, score: Counter) -> None:
                  r"per l'|per la|per il|dalla|dal)\s*$", raw_before):
         score["Place"] += 0.7
     after = tpl.text[pos:].split("»", 1)[-1]
+    if m.kind != "Place" and _rx_match(r"\s+[a-z]", after) and _rx_search(r"^\W*(?:" + alternation(d.cues["hq_cues"]) + r")\s+«L\d+»(?:\s*,\s*«L\d+»)*\s*,\s*(?:(?:"
+                 + alternation(d.determiners) + r")\s*)?$", raw_before):
+        score["Company"] += 1.5  # "Based in Lewisville, Texas, X ...": X has a base
     biz_after = list(d.cues["acquire_verbs"]) + list(d.invest_verbs) + list(
         d.cues["business_verbs"]) + list(d.cues["raise_verbs"])
     roles = alternation(d.role_titles)

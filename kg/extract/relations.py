@@ -220,6 +220,9 @@ def _rules():
         # ---- headquarteredIn
         ("based_in", "headquarteredIn",
          r"(?P<a>{COO})(?:[^«.;:]|«L\d+»){0,100}?\b{cue:hq_cues}\s+(?P<b>{LOC})", 0.8),
+        # "Based in Lewisville, Texas, HomeSearch is ...", "Con sede a Milano, la X ..."
+        ("fronted_base", "headquarteredIn",
+         r"^\W*{cue:hq_cues}\s+(?P<b>{LOC})(?:\s*,\s*{LOC})*\s*,\s*{DET}?(?P<a>{COO})(?=\s+[a-z])", 0.75),
         ("loc_based", "headquarteredIn",
          r"(?P<b>{LOC})-based\s+(?:[\w-]+\s+){0,3}?(?P<a>{COO})", 0.75),
         ("loc_based_app", "headquarteredIn",
