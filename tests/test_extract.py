@@ -545,3 +545,11 @@ def test_business_title_of_a_missed_name(lang, text, role):
     assert org.startswith("Quellmark")
     assert {(_label(res, p.holder), p.role_title, _label(res, p.organization))
             for p in res.facts.positions} == {("Dana Vellini", role, org)}
+
+
+def test_nationality_adjective_is_not_an_entity():
+    _, _, res = _run("en", "Quellmark Tools is an American subsidiary of the Swedish telecoms "
+                           "group Brantwick.",
+                     [("Quellmark Tools", "ORG"), ("Swedish", "ORG"), ("Brantwick", "ORG")])
+    assert "Swedish" not in {e.label for e in res.entities}
+    assert {e.label for e in res.entities if e.kind == "Company"} >= {"Quellmark Tools", "Brantwick"}

@@ -600,12 +600,18 @@ def bracket_acronyms(ctx: Ctx) -> None:
 
 def drop_non_entities(ctx: Ctx) -> None:
     """Events ("... Summit", "Fiera ...") and, in English, a country used as a modifier
-    ("U.S. retailer") are not entities."""
+    ("U.S. retailer") or a nationality adjective ("the Swedish telecoms company") are not
+    entities."""
     d = ctx.data
     events = {w.lower() for w in d.cues["event_words"]}
+    geo = set(d.geo_adjectives)
     for m in list(ctx.mentions):
         words = m.text.lower().split()
         if not words:
+            continue
+        if d.code == "en" and len(words) == 1 and words[0] in geo and \
+                re.match(r"\s+[a-z]", ctx.text[m.end:m.end + 2]):
+            ctx.facts.mentions.remove(m)
             continue
         if (words[0] in events or words[-1] in events) and not has_legal_suffix(m.text):
             ctx.facts.mentions.remove(m)
