@@ -553,3 +553,13 @@ def test_nationality_adjective_is_not_an_entity():
                      [("Quellmark Tools", "ORG"), ("Swedish", "ORG"), ("Brantwick", "ORG")])
     assert "Swedish" not in {e.label for e in res.entities}
     assert {e.label for e in res.entities if e.kind == "Company"} >= {"Quellmark Tools", "Brantwick"}
+
+
+@pytest.mark.parametrize("text,parent", [
+    ("Umbra is a subsidiary of the retailer Brantwick Realty Services.", "Brantwick Realty Services"),
+    ("Umbra is a subsidiary of the retailer Brantwick Inc.", "Brantwick Inc."),
+])
+def test_name_after_company_noun_ends_before_the_full_stop(text, parent):
+    _, _, res = _run("en", text, [("Umbra", "ORG")])
+    assert {(_label(res, r.subject), r.predicate, _label(res, r.object))
+            for r in res.facts.relations} == {("Umbra", "subsidiaryOf", parent)}

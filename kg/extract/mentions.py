@@ -497,6 +497,8 @@ def extra_names(ctx: Ctx) -> None:
     rx = re.compile(rf"\b(?:{cn})(?:\s+[a-zà-ú'’]+){{0,3}}\s+((?:[A-Z][\w’'&.-]+)(?:\s+[A-Z][\w’'&.-]+)*)")
     for x in rx.finditer(ctx.text):
         s, e = x.start(1), x.end(1)
+        if ctx.text[s:e].endswith(".") and not has_legal_suffix(ctx.text[s:e]):
+            e -= 1  # the sentence's full stop, not "Inc." or "S.p.A."
         if _free(ctx, s, e) and ctx.sents and ctx.sents[ctx.sent_of(s)][0] != s:
             ctx.add_mention(s, e, "Company", confidence=0.6)
 
