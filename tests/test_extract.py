@@ -563,3 +563,20 @@ def test_name_after_company_noun_ends_before_the_full_stop(text, parent):
     _, _, res = _run("en", text, [("Umbra", "ORG")])
     assert {(_label(res, r.subject), r.predicate, _label(res, r.object))
             for r in res.facts.relations} == {("Umbra", "subsidiaryOf", parent)}
+
+
+@pytest.mark.parametrize("text,ents,position", [
+    ("Dana Vellini is a British businesswoman, CEO of the Osterlund Group.",
+     [("Dana Vellini", "PER"), ("Osterlund Group", "ORG")], ("Dana Vellini", "CEO", "Osterlund Group")),
+    ("Dana Vellini has served as Chief Executive Officer of Osterlund Freight since 2008.",
+     [("Dana Vellini", "PER"), ("Osterlund Freight", "ORG")],
+     ("Dana Vellini", "Chief Executive Officer", "Osterlund Freight")),
+    # the NER's "Osterlund CEO" is the firm and a title; a sentence-initial pronoun is no name
+    ("He reported to Osterlund CEO Dana Vellini.",
+     [("Osterlund CEO", "ORG"), ("Dana Vellini", "PER")], ("Dana Vellini", "CEO", "Osterlund")),
+])
+def test_more_role_phrasings_en(text, ents, position):
+    _, _, res = _run("en", text, ents)
+    assert {(_label(res, p.holder), p.role_title, _label(res, p.organization))
+            for p in res.facts.positions} == {position}
+    assert "He" not in {e.label for e in res.entities}

@@ -627,10 +627,11 @@ def drop_non_entities(ctx: Ctx) -> None:
 
 
 def clean_mentions(ctx: Ctx) -> None:
-    """Drop names that are board/role words ("CDA"), strip a leading "CDA di", split a name
-    written twice in a row ("X X" with lost punctuation)."""
+    """Drop names that are board/role words ("CDA"), strip a leading "CDA di" and a trailing
+    "CEO", split a name written twice in a row ("X X" with lost punctuation)."""
     d = ctx.data
     board = {b.lower() for b in d.board_nouns}
+    titles = {t for t in d.role_titles if " " not in t}
     of = alternation(d.prepositions_of)
     for m in list(ctx.mentions):
         low = m.text.lower()
@@ -642,6 +643,12 @@ def clean_mentions(ctx: Ctx) -> None:
             m.start += x.end()
             m.text = ctx.text[m.start:m.end]
         ws = m.text.split()
+        if len(ws) >= 2 and ws[-1].isupper() and ws[-1].lower() in titles:
+            # "Apple CEO" tagged as one name: the title is not part of it
+            m.end = m.start + m.text.rindex(ws[-1])
+            m.text = ctx.text[m.start:m.end].rstrip()
+            m.end = m.start + len(m.text)
+            ws = ws[:-1]
         if len(ws) % 2 == 0 and len(ws) >= 2 and ws[:len(ws) // 2] == ws[len(ws) // 2:]:
             half = m.text.index(ws[len(ws) // 2], len(ws[0]))
             ctx.facts.mentions.remove(m)

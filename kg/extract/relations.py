@@ -430,9 +430,10 @@ def _position_rules():
         ("will_become", r"(?P<per>{PER})\s*(?:,[^«]{0,60}?«[^»]+»[^«]{0,10}?,|,[^«,]{0,60},)?\s*(?P<fut>{FUTURE})\s+{DET}?(?:(?:new|nuovo|nuova)\s+)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?P<org>{ORG})", 0.75),
         # "Y, current chairman of X, will be the new chief executive": of the new company
         ("will_be_new", r"(?P<per>{PER})[^«.;:]{0,80}?(?:«[^»]+»[^«.;:]{0,10})?\s(?P<fut>{FUTURE})\s+{DET}?(?P<new>new|nuovo|nuova)\s+(?P<role>{ROLE})\b(?!\s+(?:{OF}|at\s))", 0.6),
-        # "X è/is the new CEO of Y", "X is an economist and CEO of Y" (titles right after
+        # "X è/is the new CEO of Y", "X is an economist and CEO of Y", "X is a British
+        # businessman, CEO of Y", "X has served as CEO of Y" (titles right after
         # the verb first: "X is the founder, CEO and chairman of Y" keeps all three)
-        ("per_is_role", r"(?P<per>{PER})(?:\s*\([^()«»]{0,40}\))?\s+(?:{cue:copula})\s+(?:[^«.;:]{0,60}?\s(?:and|e|ed)\s+)??{DET}?(?:(?:new|nuovo|nuova|former|ex|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?:(?:[a-z][\w-]*\s+){0,5}?)(?P<org>{ORG})", 0.75),
+        ("per_is_role", r"(?P<per>{PER})(?:\s*\([^()«»]{0,40}\))?\s+(?:{cue:copula}|{cue:serve_as})\s+(?:[^«.;:]{0,60}?(?:\s(?:and|e|ed)\s+|,\s*))??{DET}?(?:(?:new|nuovo|nuova|former|ex|{CUR})\s*)?(?P<role>{ROLE})\s+(?:{OF}|at\s+)(?:(?:[a-z][\w-]*\s+){0,5}?)(?P<org>{ORG})", 0.75),
         # "X ... nel consiglio di amministrazione di Y" / "sits on the board of Y"
         ("on_board", r"(?P<per>{PER})[^«.;:]{0,60}?(?:\bnel|\bin|\bon|\bal|\bto|\bjoins|\bjoined)\s+{DET}?(?P<board>{BOARD})\s+{OF}(?P<org>{ORG})", 0.65),
     ]

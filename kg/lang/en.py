@@ -257,6 +257,8 @@ LANG = LangData(
         "board_member_nouns": ("members", "directors", "board members"),
         "copula": ("is", "was", "will be", "becomes", "became", "will become", "has been named",
                    "was named"),
+        "serve_as": ("serves as", "served as", "has served as", "has been", "had been",
+                     "was appointed", "has been appointed", "was promoted to"),
         "target_verbs": ("expand in", "expanding in", "grow in", "compete in", "enter the", "entering the", "enter", "expand into",
                          "expanding into", "expansion into", "push into", "move into",
                          "targets", "targeting", "target", "serve", "serves", "serving",
@@ -298,6 +300,9 @@ LANG = LangData(
         "the", "a", "an", "of", "in", "on", "at", "to", "for", "by", "with", "from", "and",
         "or", "is", "was", "are", "were", "be", "its", "it", "that", "which", "as", "has",
         "have", "had", "will", "their", "his", "her", "this", "these", "those",
+        # pronouns: "He reported to ..." is not a name at a sentence start
+        "he", "she", "they", "we", "i", "you", "him", "them", "our", "we're", "we’re",
+        "they're", "they’re", "it's", "it’s",
     }),
     sentence_abbrevs=("inc.", "corp.", "co.", "ltd.", "mr.", "mrs.", "ms.", "dr.", "u.s."),
 )

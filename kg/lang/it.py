@@ -287,6 +287,8 @@ LANG = LangData(
         "board_member_nouns": ("membri", "consiglieri", "componenti", "amministratori"),
         "copula": ("è", "sarà", "era", "diventa", "diventerà", "è diventata", "è diventato",
                    "è stato nominato", "è stata nominata"),
+        "serve_as": ("ricopre il ruolo di", "ricopre la carica di", "è stato", "è stata",
+                     "è stato promosso", "è stata promossa"),
         "target_verbs": ("crescere sul", "competere nel", "competere sul", "entrare nel", "entrare sul", "entrare in", "sbarcare in",
                          "sbarcare nel", "sbarcare sul", "espandersi in", "espandersi nel",
                          "espandersi sul", "punta al", "punta sul", "puntare al",
@@ -340,6 +342,7 @@ LANG = LangData(
         "con", "su", "per", "tra", "fra", "e", "ed", "o", "che", "del", "della", "dei",
         "delle", "al", "alla", "ai", "nel", "nella", "sul", "sulla", "è", "ha", "non",
         "come", "anche", "più", "dal", "dalla", "degli", "agli", "negli", "sugli",
+        "lui", "lei", "loro", "egli", "ella", "noi", "voi", "io", "tu", "esso", "essa",
     }),
     sentence_abbrevs=("ecc.", "sig.", "dott.", "ing.", "prof.", "s.p.a.", "n.", "pag."),
 )
