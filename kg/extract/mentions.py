@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 
 from kg.extract.context import KIND_LETTER, Ctx, rx
-from kg.extract.names import has_legal_suffix
+from kg.extract.names import clean, has_legal_suffix
 from kg.facts import Relation
 from kg.lang.base import WEB_TLDS
 from kg.money import alternation
@@ -257,7 +257,7 @@ def market_mentions(ctx: Ctx, doc=None) -> None:
                 keep = keep[1:]
             names = [w for w, _ in keep]
             if not names or (len(names) == 1 and names[0][0].islower() and
-                             names[0].lower() not in geo.split("|") and not names[0].isalpha()):
+                             names[0].lower() not in places and not names[0].isalpha()):
                 continue
             s, e = keep[0][1], x.end(2)
             if _free_but_modifiers(ctx, s, e, x.start(2)):
@@ -337,13 +337,14 @@ def market_geography(ctx: Ctx) -> None:
     if not places:
         return
     adjectives = sorted(ctx.data.geo_adjective_places, key=len, reverse=True)
+    article = re.compile(rf"^(?:{alternation(ctx.data.determiners)})(?:\s+|(?<='))")  # "l'Italia"
     for market in [m for m in ctx.mentions if m.kind == "Market"]:
         low = market.text.lower()
         names = {n for a in adjectives if re.search(rf"(?<![\w.]){re.escape(a)}(?![\w.])", low)
                  for n in ctx.data.geo_adjective_places[a]}
         # "the China market": a country name used as a modifier
         names |= {c for c in ctx.data.country_names if re.search(rf"\b{re.escape(c)}\b", low)}
-        found = [p for p in places if _place_key(p.text) in names]
+        found = [p for p in places if article.sub("", clean(p.text).lower()) in names]
         found += [p for p in places
                   if re.fullmatch(r"['’]s?\s+", ctx.text[p.end:market.start] or "x")]
         if not found:
@@ -351,11 +352,6 @@ def market_geography(ctx: Ctx) -> None:
         place = min(found, key=lambda p: abs(p.start - market.start))
         ev = ctx.evidence(ctx.sent_of(market.start), 0.7, "kg.extract.rules.market_geography")
         ctx.facts.relations.append(Relation(market.id, "geography", place.id, ev))
-
-
-def _place_key(text: str) -> str:
-    t = re.sub(r"\s+", " ", text.lower().replace("’", "'")).strip()
-    return re.sub(r"^(?:(?:the|la|il|lo|gli|le|i)\s+|l')", "", t)
 
 
 def epithet_mentions(ctx: Ctx) -> None:
@@ -645,8 +641,7 @@ def clean_mentions(ctx: Ctx) -> None:
         ws = m.text.split()
         if len(ws) >= 2 and ws[-1].isupper() and ws[-1].lower() in titles:
             # "Apple CEO" tagged as one name: the title is not part of it
-            m.end = m.start + m.text.rindex(ws[-1])
-            m.text = ctx.text[m.start:m.end].rstrip()
+            m.text = m.text[:m.text.rindex(ws[-1])].rstrip()
             m.end = m.start + len(m.text)
             ws = ws[:-1]
         if len(ws) % 2 == 0 and len(ws) >= 2 and ws[:len(ws) // 2] == ws[len(ws) // 2:]:
