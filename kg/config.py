@@ -91,6 +91,9 @@ def extractor_version() -> str:
             meta = Path(chosen) / "meta.json"
             if meta.is_file():
                 h.update(meta.read_bytes())
+    other = os.environ.get("KG_RELATION_MODEL")
+    if other and Path(other).is_file():
+        h.update(Path(other).read_bytes())
     return f"{kg_version()}+{h.hexdigest()[:12]}"
 
 
@@ -108,6 +111,7 @@ def _sources_hash() -> str:
     models = PACKAGE_DIR / "models"
     if models.is_dir():
         files += sorted(models.rglob("meta.json")) + sorted(models.rglob("config.cfg"))
+        files += sorted(models.glob("*.npz"))  # the learned extraction layer's weights
     for f in files:
         h.update(str(f.relative_to(PACKAGE_DIR)).encode())
         h.update(f.read_bytes())

@@ -116,7 +116,8 @@ def check_gold(data: object, text: str) -> list[str]:
         if v.get("amount") is None and v.get("stake_percent") is None:
             problems.append(f"{label}: neither amount nor stake_percent (not an investment)")
         cur = v.get("currency")
-        if v.get("amount") is not None and not (isinstance(cur, str) and len(cur) == 3 and cur.isupper()):
+        # a currency the text does not state stays null (no background knowledge)
+        if cur is not None and not (isinstance(cur, str) and len(cur) == 3 and cur.isupper()):
             problems.append(f"{label}: currency {cur!r} is not an ISO 4217 code")
         if v.get("kind") is not None and v.get("kind") not in INVESTMENT_KINDS:
             problems.append(f"{label}: kind {v.get('kind')!r} not one of {INVESTMENT_KINDS}")

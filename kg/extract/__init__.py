@@ -14,13 +14,14 @@ from kg import lang as langdata
 from kg.extract import descriptions as _desc
 from kg.extract import investments as _inv
 from kg.extract import kinds as _typ
+from kg.extract import learned as _learned
 from kg.extract import mentions as _men
 from kg.extract import relations as _rel
 from kg.extract.context import Ctx, build_slots
 from kg.extract.sentences import split_sentences
 from kg.facts import ArticleFacts
 
-__all__ = ["extract"]
+__all__ = ["extract", "analyse"]
 
 
 def _lang_of(doc, article) -> str:
@@ -30,6 +31,16 @@ def _lang_of(doc, article) -> str:
 
 def extract(doc, article) -> ArticleFacts:
     """All facts of one article. `doc.text` must equal `article.text`."""
+    ctx, slots = analyse(doc, article)
+    _learned.learned_relations(ctx, doc)
+    _inv.investments(ctx, slots)
+    _men.drop_unused_brands(ctx)
+    return ctx.facts
+
+
+def analyse(doc, article) -> tuple[Ctx, dict[str, str]]:
+    """The passes before the learned layer: mentions, their types, descriptions, and the
+    precise rules' relations and positions (what `training.extract` learns from)."""
     if doc.text != article.text:
         raise ValueError("extract: doc.text differs from article.text")
     lang = _lang_of(doc, article)
@@ -63,6 +74,4 @@ def extract(doc, article) -> ArticleFacts:
     _rel.relations(ctx, slots)
     _rel.hosted_sellers(ctx, slots)
     _rel.positions(ctx, slots)
-    _inv.investments(ctx, slots)
-    _men.drop_unused_brands(ctx)
-    return ctx.facts
+    return ctx, slots

@@ -85,6 +85,7 @@ class LangData:
     naming_verbs: tuple[str, ...] = ()  # "called", "chiamata": "the new company, called X"
     new_words: tuple[str, ...] = ()  # "nuova", "new"
     attempt_words: tuple[str, ...] = ()  # "provato", "tried": attempts are not deals
+    negation_words: tuple[str, ...] = ()  # "non", "not": a feature of the learned relation layer
     source_cues: tuple[str, ...] = ()  # "secondo", "according to": media outlets
     # roles
     role_titles: tuple[str, ...] = ()

@@ -140,6 +140,7 @@ LANG = LangData(
     epithet_nouns=("giant", "behemoth", "titan", "leader", "heavyweight", "powerhouse"),
     naming_verbs=("called", "named", "to be called", "to be named", "dubbed", "known as"),
     new_words=("new", "newly formed", "combined", "merged"),
+    negation_words=("not", "n't", "never", "no", "neither", "nor"),
     attempt_words=("tried", "attempted", "attempt", "failed", "bid", "could", "might",
                    "may", "would", "rumored", "rumoured", "speculation", "talks",
                    "considering", "mulling", "reportedly", "possible", "potential"),

@@ -153,6 +153,7 @@ LANG = LangData(
     naming_verbs=("chiamata", "chiamato", "denominata", "denominato", "battezzata",
                   "battezzato", "si chiamerà", "sarà chiamata", "sarà chiamato"),
     new_words=("nuova", "nuovo", "neonata", "neonato"),
+    negation_words=("non", "né", "mai", "nessun", "nessuna"),
     attempt_words=("provato", "tentato", "tentativo", "cercato", "ipotesi", "ipotizzava",
                    "potrebbe", "potrebbero", "vorrebbe", "indiscrezioni", "voci", "rumor",
                    "avrebbe", "avrebbero", "trattative", "trattativa", "contro-offerta",

@@ -1,0 +1,362 @@
+"""The learned relation layer: a trained linear classifier over pairs of typed mentions.
+
+Candidates are pairs of mentions in one sentence whose types fit some predicate's domain and
+range (either direction). Each pair gets the features a classical relation extractor uses:
+
+- the dependency path between the two mentions' heads (labels, and labels with lemmas),
+  the lemma where the two paths meet;
+- the words between the mentions and around them (lemmas, lowercase), their distance, how many
+  other mentions sit between them;
+- the mentions' types, whether one is a description, a bracketed aside or a possessive;
+- the cue-word classes of the language (``kg.lang``: acquisition verbs, stake words, attempt
+  words, pending markers, relational nouns...) found between, before or after them. These carry
+  the same feature name in every language, so what one language teaches serves the other.
+
+The classifier (one logistic regression per label, trained by ``python -m training.extract``
+from ``corpus/train``) gives each label ``<predicate>>`` (first mention is the subject),
+``<predicate><`` (second is the subject) or ``<predicate>`` (symmetric) a probability; a label
+whose probability passes the threshold and whose direction fits the ontology's domain and range
+becomes a Relation with that probability as its confidence. The weights ship as
+``kg/models/relations.npz`` (feature names, a weight matrix, intercepts).
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+from kg.extract.context import Ctx
+from kg.extract.names import name_key
+from kg.extract.relations import OBJ, SUBJ
+from kg.facts import SYMMETRIC_PREDICATES, Relation
+from kg.lang.base import LangData
+
+EXTRACTOR = "kg.extract.learned"
+MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "relations.npz"
+NONE = "NONE"
+WINDOW = 3  # words looked at before the first and after the second mention
+MAX_BETWEEN = 14  # words between the mentions kept as features (the rest: "far")
+
+
+def labels() -> list[str]:
+    """Every label the classifier can give a pair in text order, NONE excluded."""
+    out = []
+    for p in sorted(SUBJ):
+        out.extend([p] if p in SYMMETRIC_PREDICATES else [p + ">", p + "<"])
+    return out
+
+
+def label_fits(label: str, kind_a: str, kind_b: str) -> bool:
+    """Whether the label's direction fits the domain and range for the pair's types."""
+    if label.endswith("<"):
+        p, s, o = label[:-1], kind_b, kind_a
+    else:
+        p, s, o = label.rstrip(">"), kind_a, kind_b
+    if p in SYMMETRIC_PREDICATES:
+        return (s in SUBJ[p] and o in OBJ[p]) or (o in SUBJ[p] and s in OBJ[p])
+    return s in SUBJ[p] and o in OBJ[p]
+
+
+def pair_possible(kind_a: str, kind_b: str) -> bool:
+    return any(label_fits(lab, kind_a, kind_b) for lab in labels())
+
+
+# ------------------------------------------------------------------------------ candidates
+
+@dataclass
+class Candidate:
+    sent: int
+    a: int  # mention index (text order: a before b)
+    b: int
+
+
+def same_entity(ctx: Ctx, a: int, b: int) -> bool:
+    ma, mb = ctx.mentions[a], ctx.mentions[b]
+    if ma.ref and ma.ref == mb.id or mb.ref and mb.ref == ma.id:
+        return True
+    if ma.ref and mb.ref and ma.ref == mb.ref:
+        return True
+    return name_key(ma.text) == name_key(mb.text)
+
+
+def candidates(ctx: Ctx) -> list[Candidate]:
+    """Pairs of mentions in one sentence that some predicate could join."""
+    by_sent: dict[int, list[int]] = {}
+    for i, m in enumerate(ctx.mentions):
+        by_sent.setdefault(ctx.sent_of(m.start), []).append(i)
+    out = []
+    for sent, idx in sorted(by_sent.items()):
+        idx.sort(key=lambda i: ctx.mentions[i].start)
+        for x, a in enumerate(idx):
+            for b in idx[x + 1:]:
+                ma, mb = ctx.mentions[a], ctx.mentions[b]
+                if mb.start < ma.end:  # nested or overlapping mentions
+                    continue
+                if not pair_possible(ma.kind, mb.kind) or same_entity(ctx, a, b):
+                    continue
+                out.append(Candidate(sent, a, b))
+    return out
+
+
+# ------------------------------------------------------------------------------ features
+
+_CUE_PATTERNS: dict[str, list[tuple[str, re.Pattern]]] = {}
+
+
+def _cue_patterns(data: LangData) -> list[tuple[str, re.Pattern]]:
+    """(cue class, regex) for every word list of the language: its tuple fields and `cues`."""
+    if data.code not in _CUE_PATTERNS:
+        _CUE_PATTERNS[data.code] = _compile_cues(data)
+    return _CUE_PATTERNS[data.code]
+
+
+def _compile_cues(data: LangData) -> list[tuple[str, re.Pattern]]:
+    lists: dict[str, tuple[str, ...]] = {}
+    for f in fields(data):
+        v = getattr(data, f.name)
+        if isinstance(v, tuple) and v and all(isinstance(w, str) for w in v):
+            lists[f.name] = v
+        elif isinstance(v, dict) and f.name in ("role_verbs", "scale_words", "currency_words"):
+            lists[f.name] = tuple(v)
+    for k, v in data.cues.items():
+        lists["cue_" + k] = tuple(v)
+    out = []
+    for name, words in sorted(lists.items()):
+        words = sorted({w.lower() for w in words if w.strip()}, key=len, reverse=True)
+        if words:
+            alt = "|".join(re.escape(w) for w in words)
+            out.append((name, re.compile(rf"(?<!\w)(?:{alt})(?!\w)")))
+    return out
+
+
+def _cues(data: LangData, text: str) -> list[str]:
+    low = text.lower().replace("’", "'")
+    return [name for name, rx in _cue_patterns(data) if rx.search(low)]
+
+
+def _word(tok) -> str:
+    lemma = tok.lemma_ or tok.text
+    return lemma.lower() if not tok.like_num else "<num>"
+
+
+def _span_root(doc, start: int, end: int):
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None, None
+    return span, span.root
+
+
+def _dep_path(t1, t2) -> tuple[list, object | None, list] | None:
+    """(tokens from t1 up to below the meeting point, the meeting token, tokens from t2 up)."""
+    up1 = [t1]
+    while up1[-1].head.i != up1[-1].i:
+        up1.append(up1[-1].head)
+    pos = {t.i: k for k, t in enumerate(up1)}
+    up2 = [t2]
+    while up2[-1].i not in pos:
+        if up2[-1].head.i == up2[-1].i:
+            return None  # different parse trees
+        up2.append(up2[-1].head)
+    lca = up2[-1]
+    return up1[:pos[lca.i]], lca, up2[:-1]
+
+
+def _bucket(n: int) -> str:
+    for lim in (0, 1, 2, 4, 7, 11, 16):
+        if n <= lim:
+            return str(lim)
+    return "far"
+
+
+def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
+    """Feature name -> value for one candidate pair (binary features are 1.0)."""
+    ms = ctx.mentions
+    ma, mb = ms[cand.a], ms[cand.b]
+    s0, s1 = ctx.sents[cand.sent]
+    f: dict[str, float] = {}
+
+    def add(name: str, v: float = 1.0) -> None:
+        f[name] = v
+
+    add(f"types={ma.kind}|{mb.kind}")
+    add(f"t1={ma.kind}")
+    add(f"t2={mb.kind}")
+    if ma.is_description:
+        add("desc1")
+    if mb.is_description:
+        add("desc2")
+    between_text = ctx.text[ma.end:mb.start]
+    before_text = ctx.text[s0:ma.start]
+    after_text = ctx.text[mb.end:s1]
+    for c in _cues(ctx.data, between_text):
+        add("cue_btw:" + c)
+    for c in _cues(ctx.data, before_text[-60:]):
+        add("cue_bef:" + c)
+    for c in _cues(ctx.data, after_text[:60]):
+        add("cue_aft:" + c)
+    if "(" in between_text and ")" not in between_text:
+        add("b_in_brackets")
+    if re.match(r"\s*['’]s\b|\s*['’]\s", after_text) or re.match(r"['’]s\b", between_text.strip()):
+        add("poss_after")
+    stripped = between_text.strip()
+    if stripped in ("", ",", "(", "-", "–"):
+        add("btw_punct=" + stripped)
+    others = sum(1 for m in ms if m.start >= ma.end and m.end <= mb.start)
+    add("n_between=" + _bucket(others))
+    # tokens
+    sa, ra = _span_root(doc, ma.start, ma.end)
+    sb, rb = _span_root(doc, mb.start, mb.end)
+    if sa is None or sb is None:
+        add("no_tokens")
+        return f
+    btw = [t for t in doc[sa.end:sb.start] if not t.is_space]
+    add("dist=" + _bucket(len(btw)))
+    words = [_word(t) for t in btw if not t.is_punct]
+    if len(btw) <= MAX_BETWEEN:
+        for w in words:
+            add("btw:" + w)
+        for w1, w2 in zip(words, words[1:]):
+            add(f"btw2:{w1}_{w2}")
+        if words:
+            add("btw_first:" + words[0])
+            add("btw_last:" + words[-1])
+        if len(words) <= 4:
+            add("btw_all:" + "_".join(words))
+    else:
+        add("btw_far")
+        for w in words[:3]:
+            add("btw_near_a:" + w)
+        for w in words[-3:]:
+            add("btw_near_b:" + w)
+    sent_start = doc.char_span(s0, s1, alignment_mode="contract")
+    first_tok = sent_start.start if sent_start is not None else 0
+    last_tok = sent_start.end if sent_start is not None else len(doc)
+    for k, t in enumerate(reversed([t for t in doc[max(first_tok, sa.start - WINDOW):sa.start]
+                                    if not t.is_space])):
+        add(f"bef{k}:" + _word(t))
+        add("bef:" + _word(t))
+    for k, t in enumerate([t for t in doc[sb.end:min(last_tok, sb.end + WINDOW)]
+                           if not t.is_space]):
+        add(f"aft{k}:" + _word(t))
+        add("aft:" + _word(t))
+    path = _dep_path(ra, rb)
+    if path is None:
+        add("no_path")
+    else:
+        up, lca, down = path
+        deps = [t.dep_.lower() for t in up] + ["^"] + [t.dep_.lower() for t in reversed(down)]
+        add("path:" + " ".join(deps))
+        add("path_len=" + _bucket(len(up) + len(down)))
+        inner = [t for t in up[1:]] + [t for t in down[1:]]
+        add("lca:" + _word(lca))
+        add(f"lca_dep:{lca.dep_.lower()}|{lca.pos_}")
+        if len(up) + len(down) <= 6:
+            lex = ([f"{t.dep_.lower()}" for t in up] + [_word(lca)]
+                   + [f"{t.dep_.lower()}" for t in reversed(down)])
+            add("lexpath:" + " ".join(lex))
+        for t in inner:
+            add("path_w:" + _word(t))
+        add("a_dep:" + ra.dep_.lower())
+        add("b_dep:" + rb.dep_.lower())
+        add(f"ab_dep:{ra.dep_.lower()}|{rb.dep_.lower()}")
+        if lca.i == ra.i:
+            add("a_governs_b")
+        elif lca.i == rb.i:
+            add("b_governs_a")
+        neg = [c for c in lca.children if c.dep_.lower() == "neg" or c.lower_ in ctx.data.negation_words]
+        if neg:
+            add("negated")
+    return f
+
+
+# ------------------------------------------------------------------------------ the model
+
+@dataclass
+class LinearModel:
+    """One-vs-rest logistic regressions over sparse binary features."""
+
+    labels: list[str]
+    index: dict[str, int]  # feature name -> row of W
+    W: object  # numpy array (n_features, n_labels)
+    b: object  # numpy array (n_labels,)
+    threshold: float = 0.5
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        z = self.b.copy()
+        for name, v in feats.items():
+            row = self.index.get(name)
+            if row is not None:
+                z = z + self.W[row] * v
+        return {lab: 1.0 / (1.0 + math.exp(-float(zi))) for lab, zi in zip(self.labels, z)}
+
+    def save(self, path: str | Path, meta: dict | None = None) -> None:
+        import json
+
+        import numpy as np
+        names = sorted(self.index, key=self.index.get)
+        np.savez_compressed(path, features=np.array(names), W=self.W.astype(np.float32),
+                            b=self.b.astype(np.float32), labels=np.array(self.labels),
+                            threshold=np.array(self.threshold),
+                            meta=np.array(json.dumps(meta or {})))
+
+    @classmethod
+    def load(cls, path: str | Path) -> "LinearModel":
+        import numpy as np
+        with np.load(path, allow_pickle=False) as z:
+            names = [str(x) for x in z["features"]]
+            return cls([str(x) for x in z["labels"]], {n: i for i, n in enumerate(names)},
+                       z["W"].astype("float64"), z["b"].astype("float64"), float(z["threshold"]))
+
+
+def load_model(path: str | None = None) -> LinearModel | None:
+    """The shipped weights, or those named by `path` / the KG_RELATION_MODEL environment
+    variable (experiments, learning curves); None when there are none."""
+    return _load_model(str(path or os.environ.get("KG_RELATION_MODEL") or MODEL_PATH))
+
+
+@lru_cache(maxsize=4)
+def _load_model(path: str) -> LinearModel | None:
+    p = Path(path)
+    return LinearModel.load(p) if p.exists() else None
+
+
+def _status(ctx: Ctx, sentence: str) -> str | None:
+    low = sentence.lower()
+    for w in ctx.data.pending_markers:
+        if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low):
+            return "agreed, pending"
+    return None
+
+
+def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
+    """Add the relations the classifier finds (pairs the rules already joined are left to the
+    rules: they are precise where they fire)."""
+    model = model or load_model()
+    if model is None or doc is None:
+        return
+    ms = ctx.mentions
+    index = {m.id: i for i, m in enumerate(ms)}
+    known = set()
+    for r in ctx.facts.relations:
+        a, b = index.get(r.subject), index.get(r.object)
+        if a is not None and b is not None:
+            known.add((min(a, b), max(a, b), r.predicate))
+    for cand in candidates(ctx):
+        probs = model.probabilities(pair_features(ctx, doc, cand))
+        ma, mb = ms[cand.a], ms[cand.b]
+        for lab, p in probs.items():
+            if p < model.threshold or not label_fits(lab, ma.kind, mb.kind):
+                continue
+            pred = lab.rstrip("<>")
+            if (cand.a, cand.b, pred) in known:
+                continue
+            s, o = (cand.b, cand.a) if lab.endswith("<") else (cand.a, cand.b)
+            if pred in SYMMETRIC_PREDICATES and not (ms[s].kind in SUBJ[pred] and ms[o].kind in OBJ[pred]):
+                s, o = o, s
+            ev = ctx.evidence(cand.sent, p, EXTRACTOR)
+            ctx.facts.relations.append(
+                Relation(ms[s].id, pred, ms[o].id, ev, _status(ctx, ev.sentence)))
+            known.add((cand.a, cand.b, pred))
