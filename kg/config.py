@@ -91,9 +91,10 @@ def extractor_version() -> str:
             meta = Path(chosen) / "meta.json"
             if meta.is_file():
                 h.update(meta.read_bytes())
-    other = os.environ.get("KG_RELATION_MODEL")
-    if other and Path(other).is_file():
-        h.update(Path(other).read_bytes())
+    for var in ("KG_RELATION_MODEL", "KG_TYPING_MODEL"):  # experiments with other weights
+        other = os.environ.get(var)
+        if other and Path(other).is_file():
+            h.update(Path(other).read_bytes())
     return f"{kg_version()}+{h.hexdigest()[:12]}"
 
 

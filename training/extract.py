@@ -1,8 +1,7 @@
 """Train kg's learned relation layer (``kg/models/relations.npz``) from the annotated corpus.
 
-    python -m training.extract                       # corpus/train -> kg/models/relations.npz
-    python -m training.extract --fraction 0.5 --out /tmp/half.npz   # learning-curve points
-    python -m training.extract --extra-en knowledgenet  # add English KnowledgeNet facts
+    python -m training.extract            # corpus/train -> kg/models/{typing,relations}.npz
+    python -m training.extract --fraction 0.5 --out-dir /tmp/half   # a learning-curve point
 
 Each article of the split is parsed with kg's own pipeline and read by the extraction passes
 before the learned layer (``kg.extract.analyse``); every candidate pair of mentions
@@ -115,35 +114,88 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
     related = {frozenset((s, o)) for s, o, _, _ in rels}
     out = []
     for cand in L.candidates(ctx):
-        ea, eb = ents[cand.a], ents[cand.b]
         s0, s1 = ctx.sents[cand.sent]
-        labels: set[str] = set()
-        elsewhere = False
-        if ea is not None and eb is not None and ea != eb and frozenset((ea, eb)) in related:
-            for s, o, p, spans in rels:
-                if {s, o} != {ea, eb}:
-                    continue
-                if any(a < s1 and b > s0 for a, b in spans):
-                    labels.add(p if p in L.SYMMETRIC_PREDICATES else p + (">" if s == ea else "<"))
-                else:
-                    elsewhere = True
-            if not labels and elsewhere:
-                continue
-        out.append((L.pair_features(ctx, doc, cand), labels, item["stem"]))
+        base = None
+        for si, oi, fwd in L.orientations(ctx, cand):
+            es, eo = ents[si], ents[oi]
+            labels: set[str] = set()
+            elsewhere = False
+            if es is not None and eo is not None and es != eo and frozenset((es, eo)) in related:
+                for s, o, p, spans in rels:
+                    if p in L.SYMMETRIC_PREDICATES:
+                        if {s, o} != {es, eo}:
+                            continue
+                    elif (s, o) != (es, eo):
+                        continue
+                    if any(a < s1 and b > s0 for a, b in spans):
+                        labels.add(p)
+                    else:
+                        elsewhere = True
+                if not labels and elsewhere:
+                    continue  # stated in another sentence: this one may or may not say it
+            if base is None:
+                base = L.pair_features(ctx, doc, cand)
+            out.append((L.oriented(base, ms[si].kind, ms[oi].kind, fwd), labels, item["stem"]))
     return out
 
 
-def build_examples(items: list[dict], progress: bool = True) -> list[tuple[dict, set[str], str]]:
-    docs = parse(items)
+def build_examples(items: list[dict], docs: list, progress: bool = True) -> list[tuple[dict, set[str], str]]:
     out = []
     for k, (item, doc) in enumerate(zip(items, docs)):
         out.extend(examples(item, doc))
-        if progress and (k + 1) % 25 == 0:
-            print(f"  features: {k + 1}/{len(items)} articles", file=sys.stderr)
+        if progress and (k + 1) % 50 == 0:
+            print(f"  relation features: {k + 1}/{len(items)} articles", file=sys.stderr)
     return out
 
 
-def fit(exs, C: float, min_count: int = 2):
+def typing_examples(items: list[dict], docs: list) -> list[tuple[dict, set[str], str]]:
+    """(features, {gold type or NONE}, stem) for every named mention the typing pass decides
+    on: the gold type of the entity whose name or alias the mention is, else NONE."""
+    from kg.evaluate import load_gold
+    from kg.extract import analyse
+    from kg.extract.learned import KINDS, NONE
+
+    out = []
+    for item, doc in zip(items, docs):
+        gold = load_gold(item["gold"])
+        log: list = []
+        analyse(doc, item["article"], typing_log=log)
+        for text, _, _, feats, rule_kind in log:
+            j = gold.index_of(text)
+            kind = gold.entities[j].type if j is not None else NONE
+            if kind not in KINDS:
+                kind = NONE  # a Market gold name read as a named mention
+            out.append((feats, {kind}, item["stem"], rule_kind or NONE))
+    return out
+
+
+def fit_typing(exs, Cs=(0.1, 0.3, 1.0, 3.0), folds: int = 4):
+    """One-vs-rest logistic regressions over the types and NONE; C by cross-validated
+    accuracy over article folds. Returns (model, C, accuracy table)."""
+    from kg.extract.learned import KINDS, NONE, LinearModel, predict_kind
+
+    labs = [*KINDS, NONE]
+    exs = [e[:3] for e in exs]
+    stems = sorted({s for _, _, s in exs})
+    random.Random(0).shuffle(stems)
+    fold_of = {s: k % folds for k, s in enumerate(stems)}
+    table = {}
+    for C in Cs:
+        right = 0
+        for k in range(folds):
+            train = [e for e in exs if fold_of[e[2]] != k]
+            names, W, b = fit(train, C, labs=labs)
+            model = LinearModel(labs, {n: i for i, n in enumerate(names)}, W, b, 0.5)
+            for f, gold, s in exs:
+                if fold_of[s] == k:
+                    right += (predict_kind(model, f) or NONE) in gold
+        table[C] = right / max(1, len(exs))
+    C = max(table, key=table.get)
+    names, W, b = fit(exs, C, labs=labs)
+    return LinearModel(labs, {n: i for i, n in enumerate(names)}, W, b, 0.5), C, table
+
+
+def fit(exs, C: float, min_count: int = 2, labs: list[str] | None = None):
     """(feature names, W, b) of one-vs-rest logistic regressions."""
     import numpy as np
     from sklearn.feature_extraction import DictVectorizer
@@ -160,7 +212,7 @@ def fit(exs, C: float, min_count: int = 2):
     X = vec.fit_transform([{k: v for k, v in f.items() if k in keep} for f, _, _ in exs]).tocsr()
     X.indices = X.indices.astype(np.int32)  # liblinear takes 32-bit sparse indices only
     X.indptr = X.indptr.astype(np.int32)
-    labs = all_labels()
+    labs = labs or all_labels()
     W = np.zeros((X.shape[1], len(labs)))
     b = np.full(len(labs), -8.0)
     for j, lab in enumerate(labs):
@@ -195,25 +247,51 @@ def prf(probs, exs, threshold: float) -> tuple[float, float, float]:
     return P, R, (2 * P * R / (P + R) if P + R else 0.0)
 
 
-def cross_validate(exs, Cs=(0.1, 0.3, 1.0), thresholds=(0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
-                   folds: int = 4) -> tuple[float, float, dict]:
-    """Best (C, threshold) by pair-level micro F1 over article folds."""
+def cross_validate(exs, Cs=(0.3, 1.0, 3.0), folds: int = 4):
+    """Choose C by cross-validated pair-level F1 over article folds, fit Platt scaling on the
+    out-of-fold scores, and choose the decision threshold on the calibrated probabilities.
+    Returns (C, threshold, calibration, report)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
     stems = sorted({s for _, _, s in exs})
     random.Random(0).shuffle(stems)
     fold_of = {s: k % folds for k, s in enumerate(stems)}
-    table = {}
+    raw = {}
+    best_f1 = {}
     for C in Cs:
-        probs_all: list = [None] * len(exs)
+        scores: list = [None] * len(exs)
         for k in range(folds):
             train = [e for e in exs if fold_of[e[2]] != k]
-            test_idx = [i for i, e in enumerate(exs) if fold_of[e[2]] == k]
             model = _model(*fit(train, C), 0.5)
-            for i in test_idx:
-                probs_all[i] = model.probabilities(exs[i][0])
-        for t in thresholds:
-            table[(C, t)] = prf(probs_all, exs, t)
-    best = max(table, key=lambda k: table[k][2])
-    return best[0], best[1], {f"C={c} t={t}": [round(x, 3) for x in v] for (c, t), v in table.items()}
+            for i, e in enumerate(exs):
+                if fold_of[e[2]] == k:
+                    scores[i] = model.scores(e[0])
+        raw[C] = np.array(scores)
+        labs = model.labels
+        probs = [dict(zip(labs, 1 / (1 + np.exp(-z)))) for z in raw[C]]
+        best_f1[C] = max(prf(probs, exs, t)[2] for t in np.arange(0.05, 0.9, 0.05))
+    C = max(best_f1, key=best_f1.get)
+    Z = raw[C]
+    labs = model.labels
+    Y = np.array([[lab in ls for lab in labs] for _, ls, _ in exs], dtype=int)
+    platt = LogisticRegression(C=100.0).fit(Z.reshape(-1, 1), Y.reshape(-1))
+    a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    P = 1 / (1 + np.exp(-(a * Z + c)))
+    probs = [dict(zip(labs, row)) for row in P]
+    table = {round(float(t), 2): prf(probs, exs, t) for t in np.arange(0.05, 0.9, 0.05)}
+    thr = max(table, key=lambda t: table[t][2])
+    # reliability: predicted probability bins vs the share that is right
+    bins = []
+    for lo in np.arange(0.0, 1.0, 0.1):
+        sel = (P >= lo) & (P < lo + 0.1)
+        if sel.sum():
+            bins.append((round(float(lo), 1), int(sel.sum()), round(float(P[sel].mean()), 3),
+                         round(float(Y[sel].mean()), 3)))
+    report = {"C_f1": {str(k): round(v, 3) for k, v in best_f1.items()},
+              "threshold_prf": {str(t): [round(x, 3) for x in v] for t, v in table.items()},
+              "reliability_cv": bins}
+    return C, thr, (a, c), report
 
 
 def subsample(items: list[dict], fraction: float, seed: int = 0) -> list[dict]:
@@ -227,43 +305,68 @@ def subsample(items: list[dict], fraction: float, seed: int = 0) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description="Train kg's learned relation layer from the corpus.")
+    ap = argparse.ArgumentParser(description="Train kg's learned extraction layer from the corpus.")
     ap.add_argument("--corpus", default=str(ROOT / "corpus"))
-    ap.add_argument("--out", default=None, help="default: kg/models/relations.npz")
+    ap.add_argument("--out-dir", default=None, help="default: kg/models (relations.npz, typing.npz)")
     ap.add_argument("--fraction", type=float, default=1.0, help="share of train articles per language")
     ap.add_argument("--langs", default="it,en")
+    ap.add_argument("--no-typing", action="store_true", help="keep the rule typing (no typing.npz)")
     ap.add_argument("--C", type=float, default=None, help="skip cross-validation: use this C")
     ap.add_argument("--threshold", type=float, default=None)
     args = ap.parse_args(argv)
-    from kg.extract.learned import MODEL_PATH
+    import os
+
+    from kg.extract.learned import MODEL_PATH, TYPING_MODEL_PATH
 
     t0 = time.time()
+    out_dir = Path(args.out_dir) if args.out_dir else MODEL_PATH.parent
+    out_dir.mkdir(parents=True, exist_ok=True)
     items = subsample(load_split(Path(args.corpus), "train", tuple(args.langs.split(","))),
                       args.fraction)
-    print(f"train articles: {len(items)} "
-          f"(it {sum(i['lang'] == 'it' for i in items)}, en {sum(i['lang'] == 'en' for i in items)})",
-          file=sys.stderr)
-    exs = build_examples(items)
+    n_it = sum(i["lang"] == "it" for i in items)
+    print(f"train articles: {len(items)} (it {n_it}, en {len(items) - n_it})", file=sys.stderr)
+    docs = parse(items)
+    print(f"parsed in {time.time() - t0:.0f} s", file=sys.stderr)
+    texts = "".join(sorted(hashlib.sha256(i["article"].text.encode()).hexdigest() for i in items))
+    common = {"articles": len(items), "articles_it": n_it, "fraction": args.fraction,
+              "corpus_sha256": hashlib.sha256(texts.encode()).hexdigest()[:16]}
+
+    typing_path = out_dir / TYPING_MODEL_PATH.name
+    if args.no_typing:
+        os.environ["KG_TYPING_MODEL"] = str(out_dir / "no-typing-model")
+        typing_path.unlink(missing_ok=True)
+    else:
+        os.environ["KG_TYPING_MODEL"] = str(out_dir / "no-typing-model")  # log rule typing only
+        texs = typing_examples(items, docs)
+        rule_acc = sum(e[3] in e[1] for e in texs) / max(1, len(texs))
+        print(f"typing: the rules' accuracy on the same mentions {rule_acc:.3f}", file=sys.stderr)
+        tmodel, tC, ttable = fit_typing(texs)
+        tmodel.save(typing_path, {**common, "mentions": len(texs), "C": tC,
+                                  "cv_accuracy": {str(k): round(v, 3) for k, v in ttable.items()}})
+        print(f"typing: {len(texs)} mentions, C={tC}, cross-validated accuracy "
+              f"{ttable[tC]:.3f}; wrote {typing_path}", file=sys.stderr)
+        os.environ["KG_TYPING_MODEL"] = str(typing_path)  # relations learn on the learned types
+
+    exs = build_examples(items, docs)
     pos = sum(1 for _, ls, _ in exs if ls)
     print(f"candidate pairs: {len(exs)}, with a relation: {pos}", file=sys.stderr)
-    if args.C is None or args.threshold is None:
-        C, thr, table = cross_validate(exs)
-        print(f"cross-validation: C={C} threshold={thr} (pair P/R/F1 {table[f'C={C} t={thr}']})",
-              file=sys.stderr)
-    else:
-        C, thr, table = args.C, args.threshold, {}
+    C, thr, calib, report = cross_validate(exs)
+    if args.C is not None:
+        C = args.C
+    if args.threshold is not None:
+        thr = args.threshold
+    print(f"cross-validation: C={C} threshold={thr} calibration a={calib[0]:.3f} c={calib[1]:.3f} "
+          f"(pair P/R/F1 {report['threshold_prf'].get(str(thr))})", file=sys.stderr)
     names, W, b = fit(exs, C)
     model = _model(names, W, b, thr)
-    out = Path(args.out) if args.out else MODEL_PATH
-    out.parent.mkdir(parents=True, exist_ok=True)
-    texts = "".join(sorted(hashlib.sha256(i["article"].text.encode()).hexdigest() for i in items))
-    meta = {"articles": len(items), "pairs": len(exs), "positive_pairs": pos, "C": C,
-            "threshold": thr, "fraction": args.fraction,
-            "corpus_sha256": hashlib.sha256(texts.encode()).hexdigest()[:16],
-            "cv_pair_prf": table.get(f"C={C} t={thr}"), "seconds": round(time.time() - t0, 1)}
+    model.calibration = calib
+    out = out_dir / MODEL_PATH.name
+    meta = {**common, "pairs": len(exs), "positive_pairs": pos, "C": C, "threshold": thr,
+            "calibration": list(calib), "cv": report, "seconds": round(time.time() - t0, 1)}
     model.save(out, meta)
     print(json.dumps(meta), file=sys.stderr)
-    print(f"wrote {out} ({out.stat().st_size // 1024} KB, {len(names)} features)", file=sys.stderr)
+    print(f"wrote {out} ({out.stat().st_size // 1024} KB, {len(names)} features) "
+          f"in {time.time() - t0:.0f} s", file=sys.stderr)
 
 
 if __name__ == "__main__":

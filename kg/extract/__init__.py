@@ -38,14 +38,16 @@ def extract(doc, article) -> ArticleFacts:
     return ctx.facts
 
 
-def analyse(doc, article) -> tuple[Ctx, dict[str, str]]:
-    """The passes before the learned layer: mentions, their types, descriptions, and the
-    precise rules' relations and positions (what `training.extract` learns from)."""
+def analyse(doc, article, typing_log: list | None = None) -> tuple[Ctx, dict[str, str]]:
+    """The passes before the learned relation layer: mentions, their types, descriptions, and
+    the precise rules' relations and positions (what `training.extract` learns from).
+    `typing_log` (training) receives (text, start, end, features) of every typed mention."""
     if doc.text != article.text:
         raise ValueError("extract: doc.text differs from article.text")
     lang = _lang_of(doc, article)
     data = langdata.get(lang)
-    ctx = Ctx(text=article.text, lang=lang, data=data, sents=split_sentences(article.text, lang))
+    ctx = Ctx(text=article.text, lang=lang, data=data, sents=split_sentences(article.text, lang),
+              typing_log=typing_log)
     slots = build_slots(data)
 
     _men.named_mentions(ctx, doc)

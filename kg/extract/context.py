@@ -59,6 +59,8 @@ class Ctx:
     _templates: dict[int, Template] | None = None
     _next_id: int = 0
     weak: set = field(default_factory=set)  # ids of rule-found names that need typing evidence
+    # training only: (text, start, end, features) of every mention typing decides on
+    typing_log: list | None = None
 
     # ------------------------------------------------------------------ mentions
     @property

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
+from kg.extract import learned
 from kg.extract.context import Ctx, rx
 from kg.extract.mentions import (_ends_with_noun, _last_words, _letter, _starts_with,
                                  based_or_owned, is_a_company)
@@ -225,16 +226,27 @@ def type_mentions(ctx: Ctx) -> None:
     for k, c in bonus.items():
         group[k].update(c)
     drop = set()
+    model = learned.load_typing_model()
     for i, loc in local.items():
         m = ctx.mentions[i]
         total = Counter(group[merge_key(m.text)])
         total.pop(_BRACKET, None)
         if loc.get(_BRACKET) and total["Organization"] < 3:
             total["Company"] += 10  # a bracketed affiliation is a firm here, whatever else
-        if total:
-            m.kind = max(total, key=lambda k: (total[k], k == m.kind))
-        if m.id in ctx.weak and total[m.kind] < 1.5:
+        feats = None
+        if model is not None or ctx.typing_log is not None:
+            feats = learned.mention_features(ctx, i, total)
+        kind = max(total, key=lambda k: (total[k], k == m.kind)) if total else m.kind
+        rule_kind = None if m.id in ctx.weak and total[kind] < 1.5 else kind
+        if ctx.typing_log is not None:
+            ctx.typing_log.append((m.text, m.start, m.end, feats, rule_kind))
+        if model is not None:
+            # the trained classifier decides, with these votes among its features
+            rule_kind = learned.predict_kind(model, feats)
+        if rule_kind is None:
             drop.add(m.id)  # a capitalised word with nothing saying what it names
+        else:
+            m.kind = rule_kind
     if drop:
         ctx.facts.mentions = [m for m in ctx.mentions if m.id not in drop]
     ctx._templates = None

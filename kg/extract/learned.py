@@ -12,11 +12,11 @@ range (either direction). Each pair gets the features a classical relation extra
   words, pending markers, relational nouns...) found between, before or after them. These carry
   the same feature name in every language, so what one language teaches serves the other.
 
-The classifier (one logistic regression per label, trained by ``python -m training.extract``
-from ``corpus/train``) gives each label ``<predicate>>`` (first mention is the subject),
-``<predicate><`` (second is the subject) or ``<predicate>`` (symmetric) a probability; a label
-whose probability passes the threshold and whose direction fits the ontology's domain and range
-becomes a Relation with that probability as its confidence. The weights ship as
+Each pair is read in both directions (either mention as the subject) where the types allow;
+the classifier (one logistic regression per predicate, trained by ``python -m training.extract``
+from ``corpus/train``) gives each predicate a probability for that reading; a predicate whose
+probability passes the threshold and whose domain and range fit the types becomes a Relation
+with that probability as its confidence (a symmetric one once, from its likelier reading). The weights ship as
 ``kg/models/relations.npz`` (feature names, a weight matrix, intercepts).
 """
 from __future__ import annotations
@@ -42,26 +42,40 @@ MAX_BETWEEN = 14  # words between the mentions kept as features (the rest: "far"
 
 
 def labels() -> list[str]:
-    """Every label the classifier can give a pair in text order, NONE excluded."""
-    out = []
-    for p in sorted(SUBJ):
-        out.extend([p] if p in SYMMETRIC_PREDICATES else [p + ">", p + "<"])
-    return out
+    """Every predicate the classifier can give an (ordered) subject-object pair."""
+    return sorted(SUBJ)
 
 
-def label_fits(label: str, kind_a: str, kind_b: str) -> bool:
-    """Whether the label's direction fits the domain and range for the pair's types."""
-    if label.endswith("<"):
-        p, s, o = label[:-1], kind_b, kind_a
-    else:
-        p, s, o = label.rstrip(">"), kind_a, kind_b
-    if p in SYMMETRIC_PREDICATES:
-        return (s in SUBJ[p] and o in OBJ[p]) or (o in SUBJ[p] and s in OBJ[p])
-    return s in SUBJ[p] and o in OBJ[p]
+def label_fits(pred: str, kind_s: str, kind_o: str) -> bool:
+    """Whether the subject and object types fit the predicate's domain and range."""
+    return kind_s in SUBJ[pred] and kind_o in OBJ[pred]
 
 
 def pair_possible(kind_a: str, kind_b: str) -> bool:
-    return any(label_fits(lab, kind_a, kind_b) for lab in labels())
+    """Some predicate joins the two types, in one direction or the other."""
+    return any(label_fits(p, kind_a, kind_b) or label_fits(p, kind_b, kind_a) for p in labels())
+
+
+def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool) -> dict[str, float]:
+    """The pair's features read with one mention as the subject: every feature once as it is
+    and once tagged with the direction (subject first in the text, or second), plus the
+    subject and object types."""
+    tag = "S>O|" if forward else "O>S|"
+    f = dict(base)
+    f.update({tag + k: v for k, v in base.items()})
+    f[f"st={kind_s}"] = 1.0
+    f[f"ot={kind_o}"] = 1.0
+    f[f"sot={kind_s}|{kind_o}"] = 1.0
+    f[tag + "dir"] = 1.0
+    return f
+
+
+def orientations(ctx: Ctx, cand: "Candidate"):
+    """(subject index, object index, forward) for each direction some predicate allows."""
+    ms = ctx.mentions
+    for s, o, fwd in ((cand.a, cand.b, True), (cand.b, cand.a, False)):
+        if any(label_fits(p, ms[s].kind, ms[o].kind) for p in labels()):
+            yield s, o, fwd
 
 
 # ------------------------------------------------------------------------------ candidates
@@ -242,6 +256,7 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
                            if not t.is_space]):
         add(f"aft{k}:" + _word(t))
         add("aft:" + _word(t))
+    _dense(f, "vb", [t for t in btw if not t.is_punct][:MAX_BETWEEN])
     path = _dep_path(ra, rb)
     if path is None:
         add("no_path")
@@ -252,6 +267,7 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
         add("path_len=" + _bucket(len(up) + len(down)))
         inner = [t for t in up[1:]] + [t for t in down[1:]]
         add("lca:" + _word(lca))
+        _dense(f, "vp", [t for t in inner if not t.is_punct] or [lca])
         add(f"lca_dep:{lca.dep_.lower()}|{lca.pos_}")
         if len(up) + len(down) <= 6:
             lex = ([f"{t.dep_.lower()}" for t in up] + [_word(lca)]
@@ -272,6 +288,21 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
     return f
 
 
+def _dense(f: dict[str, float], prefix: str, toks) -> None:
+    """The unit-length mean of the tokens' word vectors as features prefix0..prefixN: what
+    the words mean, so that a verb never seen in training reads like its neighbours."""
+    import numpy as np
+    vecs = [t.vector for t in toks if t.has_vector]
+    if not vecs:
+        return
+    v = np.mean(vecs, axis=0)
+    n = float(np.linalg.norm(v))
+    if n == 0.0:
+        return
+    for k, x in enumerate(v / n):
+        f[f"{prefix}{k}"] = float(x)
+
+
 # ------------------------------------------------------------------------------ the model
 
 @dataclass
@@ -283,14 +314,26 @@ class LinearModel:
     W: object  # numpy array (n_features, n_labels)
     b: object  # numpy array (n_labels,)
     threshold: float = 0.5
+    # Platt scaling fitted on cross-validated scores: p = sigmoid(a * z + c), so that of the
+    # facts given 0.8 about 80% are right
+    calibration: tuple[float, float] = (1.0, 0.0)
 
-    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
-        z = self.b.copy()
+    def scores(self, feats: dict[str, float]):
+        import numpy as np
+        rows, vals = [], []
         for name, v in feats.items():
             row = self.index.get(name)
             if row is not None:
-                z = z + self.W[row] * v
-        return {lab: 1.0 / (1.0 + math.exp(-float(zi))) for lab, zi in zip(self.labels, z)}
+                rows.append(row)
+                vals.append(v)
+        if not rows:
+            return self.b.copy()
+        return self.b + np.asarray(vals) @ self.W[rows]
+
+    def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
+        a, c = self.calibration
+        return {lab: 1.0 / (1.0 + math.exp(-(a * float(zi) + c)))
+                for lab, zi in zip(self.labels, self.scores(feats))}
 
     def save(self, path: str | Path, meta: dict | None = None) -> None:
         import json
@@ -300,6 +343,7 @@ class LinearModel:
         np.savez_compressed(path, features=np.array(names), W=self.W.astype(np.float32),
                             b=self.b.astype(np.float32), labels=np.array(self.labels),
                             threshold=np.array(self.threshold),
+                            calibration=np.array(self.calibration),
                             meta=np.array(json.dumps(meta or {})))
 
     @classmethod
@@ -307,8 +351,10 @@ class LinearModel:
         import numpy as np
         with np.load(path, allow_pickle=False) as z:
             names = [str(x) for x in z["features"]]
+            calib = tuple(float(x) for x in z["calibration"]) if "calibration" in z else (1.0, 0.0)
             return cls([str(x) for x in z["labels"]], {n: i for i, n in enumerate(names)},
-                       z["W"].astype("float64"), z["b"].astype("float64"), float(z["threshold"]))
+                       z["W"].astype("float64"), z["b"].astype("float64"), float(z["threshold"]),
+                       calib)
 
 
 def load_model(path: str | None = None) -> LinearModel | None:
@@ -345,18 +391,109 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
         if a is not None and b is not None:
             known.add((min(a, b), max(a, b), r.predicate))
     for cand in candidates(ctx):
-        probs = model.probabilities(pair_features(ctx, doc, cand))
-        ma, mb = ms[cand.a], ms[cand.b]
-        for lab, p in probs.items():
-            if p < model.threshold or not label_fits(lab, ma.kind, mb.kind):
-                continue
-            pred = lab.rstrip("<>")
+        base = pair_features(ctx, doc, cand)
+        best: dict[str, tuple[float, int, int]] = {}  # predicate -> (p, subject, object)
+        for s, o, fwd in orientations(ctx, cand):
+            probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd))
+            for pred, p in probs.items():
+                if p < model.threshold or not label_fits(pred, ms[s].kind, ms[o].kind):
+                    continue
+                if pred in SYMMETRIC_PREDICATES and pred in best and best[pred][0] >= p:
+                    continue  # a symmetric relation once, from its likelier reading
+                best[(pred, s, o) if pred not in SYMMETRIC_PREDICATES else pred] = (p, s, o)
+        for key, (p, s, o) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+            pred = key if isinstance(key, str) else key[0]
             if (cand.a, cand.b, pred) in known:
                 continue
-            s, o = (cand.b, cand.a) if lab.endswith("<") else (cand.a, cand.b)
-            if pred in SYMMETRIC_PREDICATES and not (ms[s].kind in SUBJ[pred] and ms[o].kind in OBJ[pred]):
-                s, o = o, s
             ev = ctx.evidence(cand.sent, p, EXTRACTOR)
             ctx.facts.relations.append(
                 Relation(ms[s].id, pred, ms[o].id, ev, _status(ctx, ev.sentence)))
-            known.add((cand.a, cand.b, pred))
+
+
+# ------------------------------------------------------------------------------ entity typing
+
+TYPING_MODEL_PATH = MODEL_PATH.with_name("typing.npz")
+KINDS = ("Company", "Platform", "Person", "Place", "Organization")
+_WORD = re.compile(r"[\w’'&.-]+")
+
+
+def mention_features(ctx: Ctx, i: int, votes) -> dict[str, float]:
+    """Features of one named mention for the typing classifier: the rule votes of
+    kg.extract.kinds (what the name says, its context, the NER label), the NER's own label,
+    the name's shape and words, the words and cue classes around it."""
+    ms = ctx.mentions
+    m = ms[i]
+    text = m.text
+    f: dict[str, float] = {}
+
+    def add(name: str, v: float = 1.0) -> None:
+        f[name] = v
+
+    add("init=" + m.kind + ("_weak" if m.id in ctx.weak else ""))
+    ranked = sorted(((v, k) for k, v in votes.items() if v > 0), reverse=True)
+    if ranked:
+        add("rule=" + ranked[0][1])
+        margin = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        add(f"rule_margin={_bucket(int(margin * 2))}")
+    for k in KINDS:
+        v = votes.get(k, 0.0)
+        if v:
+            add("vote:" + k, max(-3.0, min(3.0, v)) / 3.0)
+    words = text.split()
+    add("n_words=" + _bucket(len(words)))
+    if text.isupper() and len(text) > 1:
+        add("allcaps")
+    if any(c.isdigit() for c in text):
+        add("digit")
+    if re.search(r"[a-z][A-Z]", text):
+        add("camel")
+    if re.search(r"\.(?:com|net|org|it|co)\b", text.lower()):
+        add("web")
+    if "&" in text or "-" in text:
+        add("amp_or_dash")
+    low = [w.lower().strip(".,") for w in words]
+    add("first:" + low[0])
+    add("last:" + low[-1])
+    for w in low:
+        add("w:" + w)
+    if len(low) == 1:
+        add("suffix3:" + low[0][-3:])
+    if low and " ".join(low) in ctx.data.country_names:
+        add("country")
+    same = sum(1 for x in ms if x.text == text)
+    add("occ=" + _bucket(same))
+    # sentence-initial: capitals there say little
+    s0 = ctx.sents[ctx.sent_of(m.start)][0]
+    if not ctx.text[s0:m.start].strip():
+        add("sent_initial")
+    before = ctx.text[max(0, m.start - 40):m.start]
+    after = ctx.text[m.end:m.end + 40]
+    bw = _WORD.findall(before.lower())
+    aw = _WORD.findall(after.lower())
+    for k, w in enumerate(reversed(bw[-2:])):
+        add(f"p{k}:{w}")
+    for k, w in enumerate(aw[:2]):
+        add(f"n{k}:{w}")
+    if after.lstrip().startswith("("):
+        add("bracket_after")
+    if before.rstrip().endswith("("):
+        add("in_bracket")
+    if re.match(r"['’]s\b", after):
+        add("possessive")
+    for c in _cues(ctx.data, before[-25:]):
+        add("cue_bef:" + c)
+    for c in _cues(ctx.data, after[:25]):
+        add("cue_aft:" + c)
+    return f
+
+
+def load_typing_model(path: str | None = None) -> LinearModel | None:
+    """The shipped typing weights (or KG_TYPING_MODEL's); None when there are none."""
+    return _load_model(str(path or os.environ.get("KG_TYPING_MODEL") or TYPING_MODEL_PATH))
+
+
+def predict_kind(model: LinearModel, feats: dict[str, float]) -> str | None:
+    """The most probable type, or None when "not an entity" wins."""
+    probs = model.probabilities(feats)
+    best = max(probs, key=probs.get)
+    return None if best == NONE else best
