@@ -55,6 +55,7 @@ class Mention:
     ref: str | None = None
     is_description: bool = False
     sector: str | None = None  # Market only: the sector as written ("auto", "PC")
+    anaphor: bool = False  # a pronoun or "the company" referring back (never an alias)
 
 
 @dataclass

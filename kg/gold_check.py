@@ -69,9 +69,10 @@ def check_gold(data: object, text: str) -> list[str]:
         for a in aliases:
             verbatim(f"alias of {e.get('name')!r}", a)
         if isinstance(e.get("name"), str):
-            if e["name"] in declared:
+            # homonyms of different types are two entities ("Nokia" the firm and the town)
+            if (e["name"], e.get("type")) in declared:
                 problems.append(f"entity {e['name']!r} declared twice")
-            declared.add(e["name"])
+            declared.add((e["name"], e.get("type")))
             names.add(e["name"])
         names.update(a for a in aliases if isinstance(a, str))
 

@@ -121,6 +121,8 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
         aliases = []
         for i in sorted(members, key=lambda i: ms[i].start):
             t = ms[i].text
+            if ms[i].anaphor:
+                continue  # "he", "the company": a reference, not a name
             if t != label and t not in aliases:
                 aliases.append(t)
         base = f"{kind.lower()}/{key_name(label) if kind in _ORGLIKE else slug(label)}"

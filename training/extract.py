@@ -113,6 +113,7 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
         rels.append((s, o, r.predicate, _spans(article.text, r.evidence)))
     related = {frozenset((s, o)) for s, o, _, _ in rels}
     out = []
+    rules = L.rule_readings(ctx)
     for cand in L.candidates(ctx):
         s0, s1 = ctx.sents[cand.sent]
         base = None
@@ -135,7 +136,8 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
                     continue  # stated in another sentence: this one may or may not say it
             if base is None:
                 base = L.pair_features(ctx, doc, cand)
-            out.append((L.oriented(base, ms[si].kind, ms[oi].kind, fwd), labels, item["stem"]))
+            out.append((L.oriented(base, ms[si].kind, ms[oi].kind, fwd, rules.get((si, oi), set())),
+                        labels, item["stem"]))
     return out
 
 

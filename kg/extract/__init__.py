@@ -11,6 +11,7 @@ with cue words from kg.lang. Nothing here knows a single company name.
 from __future__ import annotations
 
 from kg import lang as langdata
+from kg.extract import anaphora as _ana
 from kg.extract import descriptions as _desc
 from kg.extract import investments as _inv
 from kg.extract import kinds as _typ
@@ -76,4 +77,5 @@ def analyse(doc, article, typing_log: list | None = None) -> tuple[Ctx, dict[str
     _rel.relations(ctx, slots)
     _rel.hosted_sellers(ctx, slots)
     _rel.positions(ctx, slots)
+    _ana.anaphor_mentions(ctx)
     return ctx, slots

@@ -56,10 +56,11 @@ def pair_possible(kind_a: str, kind_b: str) -> bool:
     return any(label_fits(p, kind_a, kind_b) or label_fits(p, kind_b, kind_a) for p in labels())
 
 
-def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool) -> dict[str, float]:
+def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool,
+             rule_preds: set[str] = frozenset()) -> dict[str, float]:
     """The pair's features read with one mention as the subject: every feature once as it is
-    and once tagged with the direction (subject first in the text, or second), plus the
-    subject and object types."""
+    and once tagged with the direction (subject first in the text, or second), the subject
+    and object types, and what the precise rules said of this reading."""
     tag = "S>O|" if forward else "O>S|"
     f = dict(base)
     f.update({tag + k: v for k, v in base.items()})
@@ -67,7 +68,28 @@ def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool) ->
     f[f"ot={kind_o}"] = 1.0
     f[f"sot={kind_s}|{kind_o}"] = 1.0
     f[tag + "dir"] = 1.0
+    for p in rule_preds:
+        f["rule=" + p] = 1.0
+    if rule_preds:
+        f["rule_any"] = 1.0
     return f
+
+
+def rule_readings(ctx: Ctx) -> dict[tuple[int, int], set[str]]:
+    """(subject index, object index) -> predicates the rules found (positions count as
+    worksFor); symmetric ones both ways."""
+    index = {m.id: i for i, m in enumerate(ctx.mentions)}
+    out: dict[tuple[int, int], set[str]] = {}
+    facts = [(r.subject, r.predicate, r.object) for r in ctx.facts.relations]
+    facts += [(p.holder, "worksFor", p.organization) for p in ctx.facts.positions if p.organization]
+    for s, p, o in facts:
+        a, b = index.get(s), index.get(o)
+        if a is None or b is None:
+            continue
+        out.setdefault((a, b), set()).add(p)
+        if p in SYMMETRIC_PREDICATES:
+            out.setdefault((b, a), set()).add(p)
+    return out
 
 
 def orientations(ctx: Ctx, cand: "Candidate"):
@@ -199,9 +221,9 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
     add(f"t1={ma.kind}")
     add(f"t2={mb.kind}")
     if ma.is_description:
-        add("desc1")
+        add("anaphor1" if ma.anaphor else "desc1")
     if mb.is_description:
-        add("desc2")
+        add("anaphor2" if mb.anaphor else "desc2")
     between_text = ctx.text[ma.end:mb.start]
     before_text = ctx.text[s0:ma.start]
     after_text = ctx.text[mb.end:s1]
@@ -390,11 +412,13 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
         a, b = index.get(r.subject), index.get(r.object)
         if a is not None and b is not None:
             known.add((min(a, b), max(a, b), r.predicate))
+    rules = rule_readings(ctx)
     for cand in candidates(ctx):
         base = pair_features(ctx, doc, cand)
-        best: dict[str, tuple[float, int, int]] = {}  # predicate -> (p, subject, object)
+        best: dict = {}  # predicate (or predicate, s, o) -> (p, subject, object)
         for s, o, fwd in orientations(ctx, cand):
-            probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd))
+            probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd,
+                                                 rules.get((s, o), set())))
             for pred, p in probs.items():
                 if p < model.threshold or not label_fits(pred, ms[s].kind, ms[o].kind):
                     continue

@@ -86,6 +86,9 @@ class LangData:
     new_words: tuple[str, ...] = ()  # "nuova", "new"
     attempt_words: tuple[str, ...] = ()  # "provato", "tried": attempts are not deals
     negation_words: tuple[str, ...] = ()  # "non", "not": a feature of the learned relation layer
+    # pronouns that refer back to a named entity, with the kind they refer to ("he" -> Person,
+    # "its" -> Company); with a definite article, company nouns refer back too ("the firm")
+    anaphors: dict[str, str] = field(default_factory=dict)
     source_cues: tuple[str, ...] = ()  # "secondo", "according to": media outlets
     # roles
     role_titles: tuple[str, ...] = ()

@@ -141,6 +141,7 @@ LANG = LangData(
     naming_verbs=("called", "named", "to be called", "to be named", "dubbed", "known as"),
     new_words=("new", "newly formed", "combined", "merged"),
     negation_words=("not", "n't", "never", "no", "neither", "nor"),
+    anaphors={"he": "Person", "she": "Person", "his": "Person", "him": "Person", "it": "Company", "its": "Company"},
     attempt_words=("tried", "attempted", "attempt", "failed", "bid", "could", "might",
                    "may", "would", "rumored", "rumoured", "speculation", "talks",
                    "considering", "mulling", "reportedly", "possible", "potential"),

@@ -154,6 +154,7 @@ LANG = LangData(
                   "battezzato", "si chiamerà", "sarà chiamata", "sarà chiamato"),
     new_words=("nuova", "nuovo", "neonata", "neonato"),
     negation_words=("non", "né", "mai", "nessun", "nessuna"),
+    anaphors={"lui": "Person", "lei": "Person", "egli": "Person", "ella": "Person"},
     attempt_words=("provato", "tentato", "tentativo", "cercato", "ipotesi", "ipotizzava",
                    "potrebbe", "potrebbero", "vorrebbe", "indiscrezioni", "voci", "rumor",
                    "avrebbe", "avrebbero", "trattative", "trattativa", "contro-offerta",
