@@ -452,7 +452,7 @@ def remove(article_id, store_location):
 @click.option("--store", "store_location", metavar="PATH",
               help="Build into (and score) this store folder. Default: a throwaway in-memory store.")
 @click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Score only facts whose evidence confidence is at least this. Default: 0.5 (kg.evaluate.DEFAULT_MIN_CONFIDENCE).")
+              help="Score only facts whose evidence confidence is at least this. Default: 0.0, the graph as built (kg.evaluate.DEFAULT_MIN_CONFIDENCE).")
 @click.option("--lang", type=click.Choice(["auto", "it", "en"]), default="auto", show_default=True,
               help="Language of the articles; auto detects it per article.")
 @spacy_model_option

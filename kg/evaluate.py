@@ -79,7 +79,10 @@ from kg.config import KgError
 from kg.facts import RELATION_PREDICATES, SYMMETRIC_PREDICATES
 from kg.terms import BIZ, BIZ_IRI, ENTITY_CLASSES
 
-DEFAULT_MIN_CONFIDENCE = 0.5
+# Score the graph as built: the learned layer already keeps only facts whose calibrated
+# probability passes its F1-optimal threshold (kg/models/relations.npz); raise this to score
+# the surer part of the graph.
+DEFAULT_MIN_CONFIDENCE = 0.0
 ROLE_PREDICATE = "hasRole"
 SCORED_PREDICATES = tuple(RELATION_PREDICATES) + (ROLE_PREDICATE,)
 CATEGORIES = ("entities", "entities_typed", "relations", "roles", "investments")

@@ -13,6 +13,15 @@ from kg.extract import extract
 from kg.resolve import resolve
 
 
+@pytest.fixture(autouse=True)
+def rules_only(monkeypatch):
+    """These tests pin the rule layer on invented sentences; the learned layer (typing and
+    relation models) is switched off here and tested with its shipped weights in
+    tests/test_learned.py."""
+    monkeypatch.setenv("KG_TYPING_MODEL", "/nonexistent/typing.npz")
+    monkeypatch.setenv("KG_RELATION_MODEL", "/nonexistent/relations.npz")
+
+
 def _doc(lang, text, ents):
     """A Doc of `text` with entities [(surface, label)], every occurrence tagged."""
     nlp = spacy.blank(lang)

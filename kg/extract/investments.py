@@ -45,7 +45,37 @@ def _period(ctx: Ctx, sent_text: str) -> tuple[str | None, str | None]:
 def investments(ctx: Ctx, slots: dict[str, str]) -> None:
     _money_investments(ctx, slots)
     _stakes(ctx, slots)
+    _relation_stakes(ctx)
     _dedupe(ctx)
+
+
+def _relation_stakes(ctx: Ctx) -> None:
+    """Stakes and amounts of the investsIn facts the templates did not price: a percentage or
+    an amount in the sentence of an investsIn relation (the learned layer's among them)
+    becomes that investment; the relation's confidence carries over."""
+    d = ctx.data
+    priced = {inv.evidence.start for inv in ctx.facts.investments}
+    for r in ctx.facts.relations:
+        if r.predicate != "investsIn" or r.evidence.start in priced:
+            continue
+        sent = r.evidence.sentence
+        pcts = [p for _, _, p in find_percents(sent, ctx.lang) if 0 < p <= 100]
+        money = []
+        for s, e, amount in find_money(sent, ctx.lang):
+            after = sent[e:e + 30].lower()
+            before = sent[max(0, s - 40):s].lower()
+            if not (_has(d.per_share_words, after[:15]) or _has(d.not_investment_nouns, after[:25])
+                    or _has(d.not_investment_nouns, before[-25:])):
+                money.append(amount)
+        if len(pcts) != 1 and not money:
+            continue  # no figure, or several percentages: which one is the stake is unclear
+        ev = r.evidence
+        ctx.facts.investments.append(Investment(
+            investor=r.subject, target=r.object, evidence=ev,
+            kind="stake" if len(pcts) == 1 else "investment",
+            stake_percent=pcts[0] if len(pcts) == 1 else None,
+            amount=money[0] if money else None, status=r.status))
+        priced.add(ev.start)
 
 
 def _money_investments(ctx: Ctx, slots: dict[str, str]) -> None:
@@ -226,11 +256,15 @@ def _deal_relation(ctx: Ctx, tpl: Template):
     """The acquisition an amount prices: one stated in the sentence, else the article's."""
     rels = [r for r in ctx.facts.relations if r.predicate == "acquires"]
     same = [r for r in rels if r.evidence.start == ctx.sents[tpl.sent][0]]
+
+    def rank(r):  # a rule's reading before the learned layer's, then the surer one
+        return (r.evidence.extractor.startswith(EXTRACTOR), r.evidence.confidence)
     if same:
-        r = max(same, key=lambda r: r.evidence.confidence)
-        return r, 0.8
-    if rels:
-        r = max(rels, key=lambda r: r.evidence.confidence)
+        r = max(same, key=rank)
+        return r, 0.8 if rank(r)[0] else max(0.5, r.evidence.confidence)
+    rules = [r for r in rels if rank(r)[0]]
+    if rules:
+        r = max(rules, key=rank)
         return r, 0.7
     return None
 

@@ -238,11 +238,13 @@ def type_mentions(ctx: Ctx) -> None:
             feats = learned.mention_features(ctx, i, total)
         kind = max(total, key=lambda k: (total[k], k == m.kind)) if total else m.kind
         rule_kind = None if m.id in ctx.weak and total[kind] < 1.5 else kind
+        margin = learned.vote_margin(total)
         if ctx.typing_log is not None:
-            ctx.typing_log.append((m.text, m.start, m.end, feats, rule_kind))
-        if model is not None:
-            # the trained classifier decides, with these votes among its features
-            rule_kind = learned.predict_kind(model, feats)
+            ctx.typing_log.append((m.text, m.start, m.end, feats, rule_kind, margin))
+        if model is not None and margin < model.threshold:
+            # the trained classifier decides where the votes are not clear-cut (the model's
+            # threshold is the vote margin above which the rules are kept: chosen in training)
+            rule_kind = learned.predict_kind(model, feats, rule_kind)
         if rule_kind is None:
             drop.add(m.id)  # a capitalised word with nothing saying what it names
         else:

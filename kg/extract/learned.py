@@ -400,19 +400,16 @@ def _status(ctx: Ctx, sentence: str) -> str | None:
 
 
 def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
-    """Add the relations the classifier finds (pairs the rules already joined are left to the
-    rules: they are precise where they fire)."""
+    """Add the relations the classifier finds. A pair the precise rules already joined (by a
+    relation or a position) is left to the rules: they override where they fire."""
     model = model or load_model()
-    if model is None or doc is None:
-        return
+    if model is None or doc is None or not doc.has_annotation("DEP"):
+        return  # trained on parsed text: without a parse its features mean something else
     ms = ctx.mentions
-    index = {m.id: i for i, m in enumerate(ms)}
-    known = set()
-    for r in ctx.facts.relations:
-        a, b = index.get(r.subject), index.get(r.object)
-        if a is not None and b is not None:
-            known.add((min(a, b), max(a, b), r.predicate))
     rules = rule_readings(ctx)
+    # (subject id, sentence) of every stated base: one base per subject and sentence
+    bases = {(r.subject, ctx.sent_of(r.evidence.start)) for r in ctx.facts.relations
+             if r.predicate == "headquarteredIn"}
     for cand in candidates(ctx):
         base = pair_features(ctx, doc, cand)
         best: dict = {}  # predicate (or predicate, s, o) -> (p, subject, object)
@@ -425,13 +422,34 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
                 if pred in SYMMETRIC_PREDICATES and pred in best and best[pred][0] >= p:
                     continue  # a symmetric relation once, from its likelier reading
                 best[(pred, s, o) if pred not in SYMMETRIC_PREDICATES else pred] = (p, s, o)
+        if (cand.a, cand.b) in rules or (cand.b, cand.a) in rules:
+            continue  # the precise rules already read this pair: they override
         for key, (p, s, o) in sorted(best.items(), key=lambda kv: -kv[1][0]):
             pred = key if isinstance(key, str) else key[0]
-            if (cand.a, cand.b, pred) in known:
+            if _ruled_out(ctx, pred, s, o, cand.sent, bases):
                 continue
+            if pred == "headquarteredIn":
+                bases.add((ms[s].id, cand.sent))
             ev = ctx.evidence(cand.sent, p, EXTRACTOR)
             ctx.facts.relations.append(
                 Relation(ms[s].id, pred, ms[o].id, ev, _status(ctx, ev.sentence)))
+
+
+def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, bases: set) -> bool:
+    """The annotation rules' hard constraints, applied to what the classifier proposes:
+    attempts are not deals, a bracketed affiliation is not an employer, a subject has one
+    stated base per sentence ("based in Brantford, Ontario": the city)."""
+    ms = ctx.mentions
+    if pred in ("acquires", "mergesWith"):
+        s0 = ctx.sents[sent][0]
+        head = ctx.text[s0:max(ms[s].end, ms[o].end)].lower()
+        if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", head) for w in ctx.data.attempt_words):
+            return True
+    if pred == "worksFor" and re.search(r"\(\s*$", ctx.text[max(0, ms[o].start - 3):ms[o].start]):
+        return True  # "Mario Rossi (Acme)": a bracketed affiliation
+    if pred == "headquarteredIn" and (ms[s].id, sent) in bases:
+        return True
+    return False
 
 
 # ------------------------------------------------------------------------------ entity typing
@@ -511,13 +529,37 @@ def mention_features(ctx: Ctx, i: int, votes) -> dict[str, float]:
     return f
 
 
+def vote_margin(votes) -> float:
+    """How clear-cut the rule votes are: the best type's votes minus the runner-up's."""
+    ranked = sorted((v for k, v in votes.items() if k in KINDS), reverse=True)
+    if not ranked:
+        return 0.0
+    return ranked[0] - (ranked[1] if len(ranked) > 1 and ranked[1] > 0 else 0.0)
+
+
 def load_typing_model(path: str | None = None) -> LinearModel | None:
     """The shipped typing weights (or KG_TYPING_MODEL's); None when there are none."""
     return _load_model(str(path or os.environ.get("KG_TYPING_MODEL") or TYPING_MODEL_PATH))
 
 
-def predict_kind(model: LinearModel, feats: dict[str, float]) -> str | None:
-    """The most probable type, or None when "not an entity" wins."""
+DROP_NAMED = 0.9  # P(not an entity) above which a name the NER or the rules found is dropped
+
+
+# Company and Platform are one kind of name read two ways (a firm, or the service it runs):
+# the rules' platform cues ("la piattaforma X", "the X app") decide between them, the model
+# decides the rest
+FIRM_OR_SERVICE = frozenset({"Company", "Platform"})
+
+
+def predict_kind(model: LinearModel, feats: dict[str, float], rule_kind: str | None = None) -> str | None:
+    """The most probable type, or None when "not an entity" wins. A name the NER or the
+    rules kept (`rule_kind` set) is dropped only when "not an entity" is clearly likelier
+    (DROP_NAMED): their recall is worth more than a product name kept."""
     probs = model.probabilities(feats)
     best = max(probs, key=probs.get)
-    return None if best == NONE else best
+    if best == NONE and (rule_kind is None or probs[NONE] >= DROP_NAMED):
+        return None
+    kind = max((k for k in probs if k != NONE), key=probs.get)
+    if kind in FIRM_OR_SERVICE and rule_kind in FIRM_OR_SERVICE:
+        return rule_kind
+    return kind

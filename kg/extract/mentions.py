@@ -686,9 +686,12 @@ def drop_unused_brands(ctx: Ctx) -> None:
     # "... from Acme, and Zephyr brands": the maker after "from" is not in the list
     rx = re.compile(rf"\b(?:{brand})\s*,?\s*(?:{inc})\s+(?P<l>[^;:]*?)(?=\s(?:from|by|da|di|of)\s|[;:]|$)"
                     rf"|(?<!from )(?<!of )(?<!by )(?<!da )(?<!di )(?P<l2>{lst})(?:'s)?\s+(?:{brand})\b")
+    from kg.extract.learned import EXTRACTOR as LEARNED
+
     used = set()
     for r in ctx.facts.relations:
-        used |= {r.subject, r.object}
+        if not r.evidence.extractor.startswith(LEARNED):  # a guess does not make a brand a firm
+            used |= {r.subject, r.object}
     for p in ctx.facts.positions:
         used |= {p.holder, p.organization}
     for inv in ctx.facts.investments:
@@ -705,3 +708,9 @@ def drop_unused_brands(ctx: Ctx) -> None:
         texts = {m.text for m in ctx.mentions if m.id in drop}
         ctx.facts.mentions = [m for m in ctx.mentions if m.text not in texts or m.id in used]
         ctx._templates = None
+        kept = {m.id for m in ctx.mentions}
+        ctx.facts.relations = [r for r in ctx.facts.relations
+                               if r.subject in kept and r.object in kept]
+        ctx.facts.investments = [i for i in ctx.facts.investments
+                                 if (i.investor is None or i.investor in kept)
+                                 and (i.target is None or i.target in kept)]
