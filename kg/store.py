@@ -73,7 +73,18 @@ def _lit(s: str) -> str:
 
 
 def _iri(s: str) -> str:
-    return f"<{s}>"
+    """A SPARQL IRI reference. The IRI is checked first (ValueError when it is not one), so
+    text from outside (an article id, a hash typed by a user) can never end the `<...>` early
+    and change the query."""
+    return str(ox.NamedNode(s))
+
+
+def _is_iri(s: str) -> bool:
+    try:
+        ox.NamedNode(s)
+    except ValueError:
+        return False
+    return True
 
 
 def to_ox(term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -146,6 +157,8 @@ class Store(ABC):
         return sorted(r["g"].value for r in rows)
 
     def has_graph(self, graph_iri: str) -> bool:
+        if not _is_iri(graph_iri):  # "my article" is an id, never a graph name
+            return False
         return bool(self.query(f"ASK {{ GRAPH {_iri(graph_iri)} {{ ?s ?p ?o }} }}"))
 
     def has_current(self, article, extractor_version: str) -> bool:
