@@ -97,6 +97,13 @@ def format_option(choices, default, help="Output format."):
                         default=default, show_default=True, help=help)
 
 
+def allow_service_option(f):
+    return click.option(
+        "--allow-service", is_flag=True,
+        help="Let the query use SERVICE (a federated query: kg then makes network requests "
+             "to the endpoints it names). Refused by default: kg runs offline.")(f)
+
+
 def _open(store_location, read_only=False, create=True):
     from kg.store import open_store
 
@@ -152,7 +159,8 @@ def build(paths, store_location, lang, progress):
 @store_option
 @format_option(["table", "csv", "tsv", "json", "turtle"], "table",
                help="Output format (turtle only for CONSTRUCT).")
-def query(query, store_location, fmt):
+@allow_service_option
+def query(query, store_location, fmt, allow_service):
     """Answer a SPARQL query: a .rq file or inline text.
 
     The default graph is the union of all articles and the ontology; the prefixes biz:,
@@ -167,7 +175,7 @@ def query(query, store_location, fmt):
     from kg.query import format_result, run_query
 
     with _open(store_location, read_only=True) as store:
-        result = run_query(store, query)
+        result = run_query(store, query, allow_service=allow_service)
     _echo_out(format_result(result, fmt.lower(), width=_width()))
 
 
@@ -367,7 +375,8 @@ def _network_stats(store_location, fmt, top):
               help="Draw the result of a CONSTRUCT, or of a SELECT binding ?s ?p ?o.")
 @click.option("--article", "article_id", metavar="ID", help="Draw one article (id or hash).")
 @click.option("--title", help="Title shown on the page or picture.")
-def viz(store_location, output, focus, depth, query_file, article_id, title):
+@allow_service_option
+def viz(store_location, output, focus, depth, query_file, article_id, title, allow_service):
     """Draw the company graph: an offline HTML page, or a PNG/SVG picture.
 
     Nodes are coloured and shaped by type and sized by degree; links are labelled by
@@ -394,7 +403,7 @@ def viz(store_location, output, focus, depth, query_file, article_id, title):
         raise click.UsageError(f"-o {output.name}: use a .html, .png or .svg file")
     with _open(store_location, read_only=True) as store:
         if query_file is not None:
-            graph = network.query_graph(store, query_file)
+            graph = network.query_graph(store, query_file, allow_service=allow_service)
         else:
             graph = network.entity_graph(store, article=article_id)
     if focus:

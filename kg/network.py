@@ -450,7 +450,7 @@ def focus(G: nx.MultiDiGraph, name: str, depth: int = 1) -> nx.MultiDiGraph:
     return H
 
 
-def query_graph(store: Any, query: str | Path) -> nx.MultiDiGraph:
+def query_graph(store: Any, query: str | Path, allow_service: bool = False) -> nx.MultiDiGraph:
     """The graph a SPARQL query describes: a CONSTRUCT, or a SELECT binding ?s ?p ?o.
 
     Triples between IRIs become edges; rdfs:label / rdf:type / skos:altLabel set node
@@ -458,6 +458,9 @@ def query_graph(store: Any, query: str | Path) -> nx.MultiDiGraph:
     evidence, so a query view is drawn like the full graph.
     """
     text = Path(query).read_text(encoding="utf-8") if isinstance(query, Path) else query
+    from kg.query import check_offline
+
+    check_offline(text, str(query) if isinstance(query, Path) else "the query", allow_service)
     try:
         result = _raw_query(store, text)
     except (SyntaxError, ValueError, OSError) as exc:

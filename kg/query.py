@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -59,6 +60,34 @@ def load_query(query_text_or_path: str | Path) -> tuple[str, str]:
     return s, "query"
 
 
+# What SPARQL text can hold that is not a keyword: comments, strings (long and short, with
+# escapes) and IRIs. They are blanked out before looking for SERVICE, so a label or an IRI
+# that spells "service" is not refused, and a SERVICE keyword cannot hide inside one.
+_NOT_KEYWORDS = re.compile("|".join((
+    r"#[^\n\r]*",                            # comment
+    r"'''(?:[^'\\]|\\.|'(?!''))*'''",      # long strings
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+    r"'(?:[^'\\\n\r]|\\.)*'",              # short strings
+    r'"(?:[^"\\\n\r]|\\.)*"',
+    r'<[^<>"{}|^`\\\x00-\x20]*>',             # IRI
+)), re.DOTALL)
+# the keyword itself: not part of a prefixed name (ex:service), a variable (?service) or a word
+_SERVICE = re.compile(r"(?<![\w:?$\-])SERVICE(?![\w:\-])", re.IGNORECASE)
+
+
+def uses_service(sparql: str) -> bool:
+    """True when the query has a SERVICE clause (federated access to another endpoint)."""
+    return bool(_SERVICE.search(_NOT_KEYWORDS.sub(" ", sparql)))
+
+
+def check_offline(sparql: str, name: str = "query", allow_service: bool = False) -> None:
+    """QueryError when the query would reach another endpoint over the network (SERVICE):
+    kg runs offline unless the user asks otherwise."""
+    if not allow_service and uses_service(sparql):
+        raise QueryError(f"{name} uses SERVICE (a federated query over the network); kg runs "
+                         f"offline and refuses it: pass --allow-service to allow it")
+
+
 def python_value(term):
     """An RDF term as a plain Python value: IRIs as strings, numbers as int/float,
     booleans as bool, other literals as their text, blank nodes as "_:id", None unbound."""
@@ -86,9 +115,11 @@ def python_value(term):
     return str(term)
 
 
-def run_query(store, query_text_or_path: str | Path) -> QueryResult:
-    """Run SPARQL (inline text or a .rq file) on `store`; QueryError on malformed SPARQL."""
+def run_query(store, query_text_or_path: str | Path, allow_service: bool = False) -> QueryResult:
+    """Run SPARQL (inline text or a .rq file) on `store`; QueryError on malformed SPARQL, and
+    on a SERVICE clause unless `allow_service` (kg makes no network access by default)."""
     sparql, name = load_query(query_text_or_path)
+    check_offline(sparql, name, allow_service)
     try:
         result = store.query(sparql, prefixes=PREFIXES)
         if isinstance(result, ox.QueryBoolean):

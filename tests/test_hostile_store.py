@@ -45,3 +45,62 @@ def test_odd_article_id_export_and_remove(cli, odd_store, article_id):
     assert r.exit_code == 1 and "no article" in r.stderr
     no_traceback(r)
     assert article_id not in cli("articles", "-f", "json").stdout.replace("\\\\", "\\").replace('\\"', '"')
+
+
+# --- item 11: SERVICE (federated queries) refused unless asked --------------------------------
+@pytest.fixture
+def endpoint_hits():
+    """A local SPARQL endpoint that records every request and answers one empty solution."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{}]}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_query_refuses_service_by_default(cli, odd_store, endpoint_hits, tmp_path):
+    url, hits = endpoint_hits
+    for q in (f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+              f"select * {{ ?a ?b ?c .service<{url}>{{ ?s ?p ?o }} }}",
+              f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"):
+        r = cli("query", q)
+        assert r.exit_code == 1
+        assert len(r.stderr.strip().splitlines()) == 1 and "SERVICE" in r.stderr
+        assert "--allow-service" in r.stderr
+        no_traceback(r)
+    rq = tmp_path / "fed.rq"
+    rq.write_text(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}", encoding="utf-8")
+    r = cli("viz", "--query", rq, "-o", tmp_path / "fed.html")
+    assert r.exit_code == 1 and "SERVICE" in r.stderr
+    assert hits == []
+    # a label, an IRI or a variable that spells "service" is not a SERVICE clause
+    r = cli("query", 'SELECT ?service WHERE { BIND("SERVICE <x> {}" AS ?service) '
+                     'FILTER(?service != <http://x/SERVICE>) }', "-f", "json")
+    assert r.exit_code == 0, r.output
+
+
+def test_query_allow_service_flag(cli, odd_store, endpoint_hits):
+    url, hits = endpoint_hits
+    r = cli("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?x ?p ?o }} }}", "--allow-service", "-f", "json")
+    assert r.exit_code == 0, r.output
+    assert hits
