@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import datetime
 import glob
 import hashlib
 import json
+import os
 import re
-from dataclasses import dataclass
+import stat
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -45,6 +50,12 @@ SUFFIXES = {".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
 SUPPORTED = ".txt, .md, .html, .jsonl"
 SUPPORTED_LANGS = ("it", "en")
 
+# The longest article kg reads, in characters (`kg build --max-chars`). spaCy's parser and
+# NER need about 1 GB of memory per 100,000 characters of one text and refuse texts over
+# 1,000,000 characters; a long news article is 20,000-50,000. A longer file is rejected with
+# one line, before it is read when its size alone says it is too long.
+DEFAULT_MAX_CHARS = 200_000
+
 Rejection = tuple[str, str]  # (path, reason)
 
 
@@ -52,6 +63,7 @@ Rejection = tuple[str, str]  # (path, reason)
 class ReadResult:
     articles: list[Article]
     rejected: list[Rejection]
+    warnings: list[Rejection] = field(default_factory=list)  # (path, message): read anyway
 
 
 class BinaryFile(ValueError):
@@ -59,23 +71,43 @@ class BinaryFile(ValueError):
 
 
 def decode_bytes(data: bytes) -> str:
-    """Bytes -> text: UTF-8 (BOM or not), UTF-16 with a BOM, else CP1252, else Latin-1.
+    """Bytes -> text (see decode_text, without its warning)."""
+    return decode_text(data)[0]
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    """Bytes -> (text, warning or None): UTF-8 (BOM or not), UTF-16 with a BOM, else
+    CP1252, else Latin-1.
 
     Older Italian and English news files are often CP1252/Latin-1; decoding them is better
-    than refusing them. NUL bytes without a UTF-16 BOM mean a binary file (BinaryFile).
+    than refusing them. But a file that is overwhelmingly UTF-8 with a few bad bytes (a
+    truncated copy, one stray byte) is UTF-8: read as CP1252 every accent would turn into
+    two wrong letters ("societ\u00c3\u00a0"), so it is decoded as UTF-8 with U+FFFD for
+    the bad bytes, and the warning says so. NUL bytes without a UTF-16 BOM mean a binary
+    file (BinaryFile).
     """
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace"), None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+        return data.decode("utf-16", errors="replace"), None
     if b"\x00" in data:
         raise BinaryFile("binary file (contains NUL bytes), not text")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    return data.decode("latin-1")
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+    valid = sum(1 for ch in replaced if ord(ch) > 127 and ch != "\ufffd")
+    # CP1252 text almost never holds valid UTF-8 sequences by chance (an accented capital
+    # followed by a symbol byte), so more valid multi-byte sequences than bad bytes is UTF-8.
+    if valid >= bad:
+        return replaced, (f"not valid UTF-8 in {bad} place{'s' if bad > 1 else ''}; "
+                          f"read as UTF-8 with U+FFFD for the bad bytes")
+    try:
+        return data.decode("cp1252"), None
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), None
 
 
 def normalize_text(text: str) -> str:
@@ -106,6 +138,77 @@ def _date(value) -> str | None:
         return None
     m = re.match(r"\s*(\d{4}-\d{2}-\d{2})", value)
     return m.group(1) if m else value.strip()
+
+
+def _surrogate(s: str) -> str | None:
+    """The first lone surrogate in s (JSON '\\ud800', a non-UTF-8 file name), if any: such
+    text cannot be written as UTF-8, so it cannot be hashed, stored or printed."""
+    m = re.search("[\ud800-\udfff]", s)
+    return m.group() if m else None
+
+
+def shown(s: str) -> str:
+    """s printable and storable: lone surrogates (undecodable bytes of a file name, escaped
+    surrogates of a JSON string) as backslash escapes."""
+    if _surrogate(s) is None:
+        return s
+    try:  # undecodable file-name bytes come back as themselves: 'bad\\xffname.txt'
+        return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate from elsewhere: '\\ud800'
+        return s.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def source_name(path: str | Path) -> str:
+    """The path an article is stored with (biz:source): normalised, relative to the working
+    folder when it is inside it, so 'c200/a.txt', './c200/a.txt' and the absolute path name
+    the same source; else absolute. Forward slashes on every system."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _letters_problem(text: str) -> str | None:
+    """Why text does not look like prose, or None. Random bytes without NUL decode as
+    CP1252/Latin-1 into something that is not an article: control characters give it away,
+    and so does text that is mostly not letters (a dump of numbers or symbols)."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return None
+    controls = sum(1 for c in chars if unicodedata.category(c) in ("Cc", "Co", "Cn"))
+    if controls > 0.01 * len(chars):
+        return f"does not look like text ({controls * 100 // len(chars) or 1}% control characters)"
+    letters = sum(1 for c in chars if c.isalpha())
+    if letters < 0.3 * len(chars):
+        return f"does not look like text (only {letters * 100 // len(chars)}% letters)"
+    return None
+
+
+def check_article(a: Article, max_chars: int = DEFAULT_MAX_CHARS) -> tuple[Article | None, str | None, str | None]:
+    """(article, rejection reason, warning): the checks every reader's article passes.
+    An invalid date (2023-13-45) is dropped with a warning: it must not become an
+    ill-typed xsd:date."""
+    for name in ("id", "text", "title", "url", "date", "lang"):
+        value = getattr(a, name)
+        if isinstance(value, str) and _surrogate(value) is not None:
+            return None, (f"{name} holds a lone surrogate ({ascii(_surrogate(value))[1:-1]}), "
+                          f"which is not valid Unicode"), None
+    if len(a.text) > max_chars:
+        return None, (f"too long: {len(a.text):,} characters, more than --max-chars "
+                      f"{max_chars:,}"), None
+    problem = _letters_problem(a.text)
+    if problem:
+        return None, problem, None
+    warning = None
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", a.date or "")
+    if m:
+        try:
+            datetime.date(*map(int, m.groups()))
+        except ValueError:
+            warning = f"invalid date {a.date!r} dropped"
+            a = dataclasses.replace(a, date=None)
+    return a, None, warning
 
 
 def parse_txt(text: str, id: str, source: str | None = None) -> Article:
@@ -259,8 +362,10 @@ def parse_jsonl(content: str, stem: str, source: str) -> tuple[list[Article], li
         if not isinstance(text, str) or not text.strip():
             rejected.append((where, "missing or empty 'text' field"))
             continue
+        # a number is a fine id or title; true/false/objects are mistakes (`"id": true`
+        # would be stored as the id "True")
         bad = [k for k in ("id", "title", "date", "url", "lang")
-               if obj.get(k) is not None and not isinstance(obj[k], (str, int))]
+               if obj.get(k) is not None and (isinstance(obj[k], bool) or not isinstance(obj[k], (str, int)))]
         if bad:
             rejected.append((where, f"field {bad[0]!r} must be a string"))
             continue
@@ -268,7 +373,8 @@ def parse_jsonl(content: str, stem: str, source: str) -> tuple[list[Article], li
         text = normalize_text(text)
         if title and not text.startswith(title):
             text = f"{title}\n\n{text}"
-        aid = str(obj["id"]).strip() if obj.get("id") not in (None, "") else f"{stem}-{lineno}"
+        aid = str(obj["id"]).strip() if obj.get("id") is not None else ""
+        aid = aid or f"{stem}-{lineno}"  # no id, or a blank one: the line names the article
         articles.append(Article(id=aid, text=text, title=title or _title_of_text(text),
                                 lang=_lang(obj.get("lang")), date=_date(obj.get("date")),
                                 source=where, url=obj.get("url") or None))
@@ -276,41 +382,80 @@ def parse_jsonl(content: str, stem: str, source: str) -> tuple[list[Article], li
 
 
 # --- files, folders, globs ----------------------------------------------------------------
-def read_file(path: str | Path) -> ReadResult:
-    """Read one file into its article(s); any problem becomes a rejection."""
+def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> ReadResult:
+    """Read one file into its article(s); any problem becomes a rejection. Every article
+    passes check_article; texts longer than max_chars characters are rejected."""
     path = Path(path)
-    src = str(path)
+    src = source_name(path)
+    if _surrogate(src) is not None:
+        # the id and biz:source come from the name: they must be text
+        return ReadResult([], [(shown(src), "file name is not valid UTF-8 (rename the file)")])
     try:
-        data = path.read_bytes()
+        st = path.stat()
     except FileNotFoundError:
         return ReadResult([], [(src, "no such file or directory")])
-    except IsADirectoryError:
-        return read_paths([path])
+    except OSError as e:
+        return ReadResult([], [(src, f"cannot read file ({e.strerror or e})")])
+    if stat.S_ISDIR(st.st_mode):
+        return read_paths([path], max_chars=max_chars)
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or a device would block or never end
+        return ReadResult([], [(src, "not a regular file")])
+    kind = SUFFIXES.get(path.suffix.lower(), "txt")
+    # UTF-8 takes at most 4 bytes a character: a file over 4 * max_chars bytes is too long
+    # without reading it (a JSONL file holds many articles: each is checked by itself)
+    if kind != "jsonl" and st.st_size > 4 * max_chars:
+        return ReadResult([], [(src, f"too long: {st.st_size:,} bytes, more than --max-chars "
+                                     f"{max_chars:,} characters")])
+    try:
+        data = path.read_bytes()
     except OSError as e:
         return ReadResult([], [(src, f"cannot read file ({e.strerror or e})")])
     try:
-        content = decode_bytes(data)
+        content, warning = decode_text(data)
     except BinaryFile as e:
         return ReadResult([], [(src, str(e))])
+    del data
+    warnings = [(src, warning)] if warning else []
     if not content.strip():
         return ReadResult([], [(src, "empty file")])
-    kind = SUFFIXES.get(path.suffix.lower(), "txt")
     if kind == "jsonl":
-        arts, rej = parse_jsonl(content, path.stem, src)
-        if not arts and not rej:
-            rej = [(src, "empty file")]
-        return ReadResult(arts, rej)
-    parser = {"txt": parse_txt, "md": parse_md, "html": parse_html}[kind]
-    article = parser(content, id=path.stem, source=src)
-    if not article.text.strip():
-        return ReadResult([], [(src, f"no article text found in this {kind.upper()} file")])
-    return ReadResult([article], [])
+        arts, rejected = parse_jsonl(content, path.stem, src)
+        if not arts and not rejected:
+            rejected = [(src, "empty file")]
+    else:
+        parser = {"txt": parse_txt, "md": parse_md, "html": parse_html}[kind]
+        article = parser(content, id=path.stem, source=src)
+        if not article.text.strip():
+            return ReadResult([], [(src, f"no article text found in this {kind.upper()} file")], warnings)
+        arts, rejected = [article], []
+    checked = []
+    for a in arts:
+        a2, reason, warning = check_article(a, max_chars)
+        where = a.source or src
+        if reason:
+            rejected.append((shown(where), reason))
+            continue
+        if warning:
+            warnings.append((where, warning))
+        checked.append(a2)
+    return ReadResult(checked, rejected, warnings)
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.suffix.lower() in SUFFIXES
-                  and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+def _folder_files(folder: Path) -> tuple[list[Path], list[Rejection]]:
+    """Article files under folder (recursive, hidden files and folders skipped) and one
+    rejection per subfolder that cannot be read (its articles would silently be missing)."""
+    files: list[Path] = []
+    rejected: list[Rejection] = []
+
+    def unreadable(e: OSError) -> None:
+        where = source_name(e.filename) if e.filename else source_name(folder)
+        rejected.append((shown(where), f"cannot read folder ({e.strerror or e}); its articles were skipped"))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files += [Path(root) / n for n in names
+                  if not n.startswith(".") and Path(n).suffix.lower() in SUFFIXES]
+    return sorted(files), rejected
 
 
 def expand_paths(paths) -> tuple[list[Path], list[Rejection]]:
@@ -321,9 +466,10 @@ def expand_paths(paths) -> tuple[list[Path], list[Rejection]]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = _folder_files(p)
-            if not found:
-                rejected.append((str(raw), f"no articles found in this directory (looked for {SUPPORTED})"))
+            found, unreadable = _folder_files(p)
+            rejected += unreadable
+            if not found and not unreadable:
+                rejected.append((shown(str(raw)), f"no articles found in this directory (looked for {SUPPORTED})"))
             files += found
         elif p.exists():
             files.append(p)
@@ -332,14 +478,16 @@ def expand_paths(paths) -> tuple[list[Path], list[Rejection]]:
             found = []
             for m in map(Path, matches):
                 if m.is_dir():
-                    found += _folder_files(m)
+                    inside, unreadable = _folder_files(m)
+                    found += inside
+                    rejected += unreadable
                 elif m.suffix.lower() in SUFFIXES:
                     found.append(m)
             if not found:
-                rejected.append((str(raw), f"no articles match this pattern ({SUPPORTED})"))
+                rejected.append((shown(str(raw)), f"no articles match this pattern ({SUPPORTED})"))
             files += found
         else:
-            rejected.append((str(raw), "no such file or directory"))
+            rejected.append((shown(str(raw)), "no such file or directory"))
     seen: set[Path] = set()
     unique = []
     for f in files:
@@ -350,21 +498,23 @@ def expand_paths(paths) -> tuple[list[Path], list[Rejection]]:
     return unique, rejected
 
 
-def read_paths(paths) -> ReadResult:
+def read_paths(paths, max_chars: int = DEFAULT_MAX_CHARS) -> ReadResult:
     """Read every article under `paths` (files, folders, globs). Articles whose id was
     already read in this run are rejected (ids name articles in the store)."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
     files, rejected = expand_paths(paths)
     articles: list[Article] = []
+    warnings: list[Rejection] = []
     first_source: dict[str, str] = {}
     for f in files:
-        result = read_file(f)
+        result = read_file(f, max_chars=max_chars)
         rejected += result.rejected
+        warnings += result.warnings
         for a in result.articles:
             if a.id in first_source:
                 rejected.append((a.source or str(f), f"duplicate article id {a.id!r} (already read from {first_source[a.id]})"))
                 continue
             first_source[a.id] = a.source or str(f)
             articles.append(a)
-    return ReadResult(articles, rejected)
+    return ReadResult(articles, rejected, warnings)

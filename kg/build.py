@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from kg.articles import SUPPORTED_LANGS, Article, Rejection, read_paths
+from kg.articles import DEFAULT_MAX_CHARS, SUPPORTED_LANGS, Article, Rejection, read_paths
 from kg.config import KgError, extractor_version as current_extractor_version
 from kg.store import SOURCE_ID, Store, StoreError, article_graph_iri
 
@@ -92,11 +92,12 @@ class BuildReport:
 
 def build(paths, store: Store, lang: str = "auto", progress: bool = True, *,
           stages: Stages | None = None, extractor_version: str | None = None,
-          batch_size: int = 8) -> BuildReport:
+          batch_size: int = 8, max_chars: int = DEFAULT_MAX_CHARS) -> BuildReport:
     """Read `paths` (files, folders, globs), extract each article and store its graph.
 
     lang: "auto" (each article's own `lang` when it has one, else detected), or "it"/"en"
-    to force one language for all. Returns a BuildReport; interrupted builds (Ctrl-C)
+    to force one language for all. max_chars: longer articles are rejected (memory and
+    time grow with one article's length). Returns a BuildReport; interrupted builds (Ctrl-C)
     return one too, with `interrupted=True` and every stored article complete.
     """
     if lang not in ("auto",) + SUPPORTED_LANGS:
@@ -104,8 +105,11 @@ def build(paths, store: Store, lang: str = "auto", progress: bool = True, *,
     stages = stages or default_stages()
     version = extractor_version or current_extractor_version()
     report = BuildReport()
-    read = read_paths(paths)
+    if max_chars < 1:
+        raise KgError(f"--max-chars must be a positive number of characters, not {max_chars}")
+    read = read_paths(paths, max_chars=max_chars)
     report.rejected += read.rejected
+    report.warnings += [f"{where}: {message}" for where, message in read.warnings]
     try:
         _load_ontology(store, stages, report)
         todo = _triage(read.articles, store, lang, stages, version, report)
@@ -197,6 +201,16 @@ def _build_language(code: str, articles: list[Article], store: Store, stages: St
 def _parse_batch(nlp, batch: list[Article], batch_size: int):
     """(article, doc, None) per article via nlp.pipe; when the batch fails, each article
     is parsed alone so one bad text does not take its neighbours down."""
+    # spaCy refuses a text over nlp.max_length with a paragraph of advice (E088); say it in
+    # kg's words before it tries (reachable only with --max-chars over that length)
+    limit = getattr(nlp, "max_length", None)
+    if isinstance(limit, int):
+        for a in [a for a in batch if len(a.text) > limit]:
+            yield a, None, (f"too long for the {a.lang} language pipeline: {len(a.text):,} "
+                            f"characters, it reads at most {limit:,}")
+        batch = [a for a in batch if len(a.text) <= limit]
+        if not batch:
+            return
     try:
         docs = list(nlp.pipe(((a.text, a) for a in batch), as_tuples=True, batch_size=batch_size))
     except Exception:  # noqa: BLE001

@@ -44,6 +44,11 @@ class KgGroup(click.Group):
         except OSError as e:
             where = f": {e.filename}" if getattr(e, "filename", None) else ""
             raise click.ClickException(f"{e.strerror or e}{where}") from None
+        except KeyboardInterrupt:
+            # Ctrl-C before a command's own handling starts (while kg and spaCy import):
+            # exit 130 like any interrupted Unix tool, not click's "Aborted!" and 1
+            click.echo("interrupted", err=True)
+            sys.exit(130)
 
 
 @click.group(name="kg", cls=KgGroup, context_settings=CONTEXT_SETTINGS)
@@ -123,7 +128,10 @@ def _echo_out(text: str) -> None:
 @spacy_model_option
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="Show a progress bar (on stderr) when building several articles.")
-def build(paths, store_location, lang, progress):
+@click.option("--max-chars", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Reject articles longer than N characters (default 200,000: memory and "
+                   "time grow with one article's length).")
+def build(paths, store_location, lang, progress, max_chars):
     """Read articles and store their knowledge graph.
 
     PATH is a file, a folder (read recursively) or a glob of .txt, .md, .html and .jsonl
@@ -136,16 +144,22 @@ def build(paths, store_location, lang, progress):
       kg build 'news/**/*.html' --lang it --store /data/kg
       kg build news/ --spacy-model en=en_core_web_sm
     """
+    from kg.articles import DEFAULT_MAX_CHARS, shown
     from kg.build import build as run_build
 
     with _open(store_location) as store:
-        report = run_build(list(paths), store, lang=lang, progress=progress)
+        report = run_build(list(paths), store, lang=lang, progress=progress,
+                           max_chars=max_chars or DEFAULT_MAX_CHARS)
     for line in report.summary():
         click.echo(line)
+
+    def one_line(text: str) -> str:  # one problem, one line, printable whatever the input
+        return shown(" ".join(str(text).split()))
+
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(one_line(f"warning: {warning}"), err=True)
     for path, reason in report.rejected:
-        click.echo(f"rejected: {path}: {reason}", err=True)
+        click.echo(one_line(f"rejected: {path}: {reason}"), err=True)
     if report.interrupted:
         click.echo(f"interrupted: {report.stored} articles stored complete, the others untouched", err=True)
         sys.exit(130)
