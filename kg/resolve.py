@@ -14,7 +14,9 @@ company that share a name are two entities.
 
 The label is the fullest surface form (longest, first seen on ties); every other form is an
 alias. `Entity.key` is "<kind>/<ascii slug of the suffix-free name>", the same for the same
-company in every article and run, so the RDF IRI is shared across articles.
+company in every article and run, so the RDF IRI is shared across articles; a name in another
+script is transliterated and carries a short hash of its spelling ("company/gazprom-<hash>"),
+so distinct names never share a key (kg.extract.names.slug).
 """
 from __future__ import annotations
 

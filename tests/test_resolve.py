@@ -104,3 +104,64 @@ def test_generic_business_words_do_not_change_the_key():
     b = resolve(Article(id="b", text="Alfa S.p.A. cala.", lang="it"),
                 _facts("Alfa S.p.A. cala.", [("Alfa S.p.A.", "Company")]))
     assert a.entities[0].key == b.entities[0].key == "company/alfa"
+
+
+def test_names_in_other_scripts_get_distinct_readable_stable_keys():
+    """Issue 13.6: every non-Latin name used to get the key "x" (one node for a whole corpus)."""
+    text = "Газпром и Роснефть: Алексей Миллер. Ελληνικά Πετρέλαια και Γιάννης Παπαδόπουλος."
+    facts = _facts(text, [("Газпром", "Company"), ("Роснефть", "Company"),
+                          ("Алексей Миллер", "Person"), ("Ελληνικά Πετρέλαια", "Company"),
+                          ("Γιάννης Παπαδόπουλος", "Person")])
+    res = resolve(Article(id="a", text=text, lang="en"), facts)
+    keys = [res.entity_of[f"m{i}"] for i in range(1, 6)]
+    assert len(set(keys)) == 5
+    assert all(k.isascii() and " " not in k for k in keys)
+    assert keys[0].startswith("company/gazprom-") and keys[2].startswith("person/aleksey-miller-")
+    # the same name in another article (case and accents aside) and another run: the same key
+    again = resolve(Article(id="b", text="ΕΛΛΗΝΙΚΑ ΠΕΤΡΕΛΑΙΑ.", lang="en"),
+                    _facts("ΕΛΛΗΝΙΚΑ ΠΕΤΡΕΛΑΙΑ.", [("ΕΛΛΗΝΙΚΑ ΠΕΤΡΕΛΑΙΑ", "Company")]))
+    assert again.entities[0].key == keys[3]
+
+
+def test_names_whose_transliterations_collide_keep_apart():
+    """Homophones in Chinese, or a Latin spelling of a Cyrillic name, transliterate alike:
+    a short hash of the spelling keeps their keys apart."""
+    text = "李宁 e 理宁 e 利宁; Газпром e Gazprom; ★ e ☆."
+    names = ["李宁", "理宁", "利宁", "Газпром", "Gazprom", "★", "☆"]
+    res = resolve(Article(id="a", text=text, lang="it"),
+                  _facts(text, [(n, "Company") for n in names]))
+    keys = [res.entity_of[f"m{i}"] for i in range(1, len(names) + 1)]
+    assert len(set(keys)) == len(names)
+    # keys are a function of the name, not of the article: no "-2" counters decide them
+    alone = resolve(Article(id="b", text="理宁.", lang="it"), _facts("理宁.", [("理宁", "Company")]))
+    assert alone.entities[0].key == keys[1]
+    assert keys[4] == "company/gazprom"
+
+
+def test_latin_keys_do_not_change_and_letters_are_not_dropped():
+    from kg.extract.names import slug
+
+    assert slug("Smeg") == "smeg" and slug("Tmall Global") == "tmall-global"
+    assert slug("Société Générale") == "societe-generale" and slug("Foo®") == "foo"
+    # Latin letters that accent folding used to drop are spelled out, without a hash
+    assert slug("Ørsted") == "orsted" and slug("Łódź") == "lodz"
+
+
+def test_other_scripts_are_not_typed_or_merged_as_one_name():
+    """End to end (extract + resolve on a hand-built Doc): two companies and a person in
+    Cyrillic stay three entities of their own kinds."""
+    import spacy
+
+    from kg.extract import extract
+
+    text = "Газпром и Роснефть подписали соглашение. Алексей Миллер сказал."
+    doc = spacy.blank("en").make_doc(text)
+    spans = [doc.char_span(text.index(s), text.index(s) + len(s), label=lab)
+             for s, lab in [("Газпром", "ORG"), ("Роснефть", "ORG"), ("Алексей Миллер", "PER")]]
+    doc.ents = spans
+    art = Article(id="t", text=text, lang="en")
+    res = resolve(art, extract(doc, art))
+    ents = {e.label: e for e in res.entities}
+    assert {"Газпром", "Роснефть", "Алексей Миллер"} <= set(ents)
+    assert len({ents[n].key for n in ("Газпром", "Роснефть", "Алексей Миллер")}) == 3
+    assert ents["Алексей Миллер"].kind == "Person"
