@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -149,12 +150,23 @@ def render_html(G: nx.MultiDiGraph, title: str = "kg graph") -> str:
         "title": title,
     }
     script = _vis_asset("vis-network.min.js").replace("</script", "<\\/script")
-    return (_PAGE
-            .replace("%%TITLE%%", html.escape(title))
-            .replace("%%DATA%%", _json_for_script(vis_data(G)))
-            .replace("%%CONFIG%%", _json_for_script(config))
-            .replace("%%PAGE_JS%%", _PAGE_JS)
-            .replace("%%VIS_JS%%", script))
+    return fill(_PAGE, {
+        "TITLE": html.escape(title),
+        "DATA": _json_for_script(vis_data(G)),
+        "CONFIG": _json_for_script(config),
+        "PAGE_JS": _PAGE_JS,
+        "VIS_JS": script,
+    })
+
+
+_PLACEHOLDER = re.compile(r"%%([A-Z_]+)%%")
+
+
+def fill(template: str, values: dict[str, str]) -> str:
+    """The template with every %%NAME%% replaced in ONE pass: text put in is never read
+    again, so a title or label that spells a placeholder stays text (chained str.replace
+    would pull the script into the data block)."""
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
 
 
 _PAGE = """<!DOCTYPE html>
@@ -506,7 +518,9 @@ _PAGE_JS = r"""
     overlay.style.display = "flex";
   }
 
-  var pendingSearch = decodeURIComponent((location.hash.match(/search=([^&]*)/) || [])[1] || "");
+  var pendingSearch = (location.hash.match(/search=([^&]*)/) || [])[1] || "";
+  try { pendingSearch = decodeURIComponent(pendingSearch); }
+  catch (e) { /* a bad escape ("#search=%"): search for the text as written */ }
   status.setAttribute("data-total-nodes", String(DATA.nodes.length));
   status.setAttribute("data-total-edges", String(DATA.edges.length));
   buildLegend();

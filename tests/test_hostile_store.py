@@ -104,3 +104,61 @@ def test_query_allow_service_flag(cli, odd_store, endpoint_hits):
     r = cli("query", f"SELECT * WHERE {{ SERVICE <{url}> {{ ?x ?p ?o }} }}", "--allow-service", "-f", "json")
     assert r.exit_code == 0, r.output
     assert hits
+
+
+# --- item 10: the viz page template is filled in one pass -------------------------------------
+def _page_graph(text: str):
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    G.add_node("a", label=text, type="Company", aliases=[text], articles=[])
+    G.add_node("b", label="Beta", type="Platform", aliases=[], articles=[])
+    G.add_edge("a", "b", key="operates", predicate="operates", kind="trade",
+               evidence=[{"sentence": text, "title": text, "start": 0, "end": 1, "confidence": 0.9}])
+    return G
+
+
+PLACEHOLDERS = "%%PAGE_JS%% %%VIS_JS%% %%DATA%% %%CONFIG%% %%TITLE%% </script><script>alert(1)</script>"
+
+
+def test_viz_page_placeholders_in_data_stay_text(tmp_path):
+    import re
+
+    from kg import viz
+
+    page = viz.render_html(_page_graph(PLACEHOLDERS), title=PLACEHOLDERS)
+    # the page script and the drawing library appear once each, in their own elements
+    assert page.count(viz._PAGE_JS) == 1
+    assert page.count("</script>") == 4
+    assert "<script>alert(1)" not in page
+    data = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(data)["nodes"][0]["label"] == PLACEHOLDERS
+    assert viz._PAGE_JS not in data
+    assert page.count("&lt;/script&gt;&lt;script&gt;alert(1)") == 2  # <title> and <h1>
+
+
+def test_viz_page_search_fragment_with_a_bad_escape_does_not_break_the_script():
+    from kg import viz
+
+    # the fragment is decoded inside try/catch: decodeURIComponent("%") throws URIError
+    js = viz._PAGE_JS
+    i = js.index("decodeURIComponent(pendingSearch)")
+    assert "try" in js[i - 40:i] and "catch" in js[i:i + 80]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fragment", ["#search=%", "#search=%E0%A4%A"])
+def test_viz_page_with_a_bad_search_fragment_draws_in_a_browser(tmp_path, fragment):
+    from test_viz_browser import Browser, ready  # skips when chromium is missing
+
+    from kg import viz
+
+    page = viz.write(_page_graph(PLACEHOLDERS), tmp_path / "page.html", title=PLACEHOLDERS)
+    browser = Browser()
+    try:
+        browser.call("Page.navigate", url=page.resolve().as_uri() + fragment, session=True)
+        browser.wait_for("document.readyState === 'complete'")
+        status = ready(browser)
+        assert status["state"] == "ready" and status["nodes"] == "2"
+    finally:
+        browser.close()
