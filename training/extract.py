@@ -289,19 +289,6 @@ def cross_validate(exs, Cs=(0.3, 1.0, 3.0), folds: int = 4):
     probs = [dict(zip(labs, row)) for row in P]
     table = {round(float(t), 2): prf(probs, exs, t) for t in np.arange(0.05, 0.9, 0.05)}
     thr = max(table, key=lambda t: table[t][2])
-    # a threshold per predicate where there is enough to choose it (else the global one)
-    per_label = {}
-    for j, lab in enumerate(labs):
-        if Y[:, j].sum() < 30:
-            continue
-        best_t, best_f = thr, -1.0
-        for t in np.arange(0.05, 0.9, 0.05):
-            pred = P[:, j] >= t
-            tp = int((pred & (Y[:, j] == 1)).sum())
-            f = 2 * tp / max(1, int(pred.sum()) + int(Y[:, j].sum()))
-            if f > best_f:
-                best_t, best_f = round(float(t), 2), f
-        per_label[lab] = best_t
     # reliability: predicted probability bins vs the share that is right
     bins = []
     for lo in np.arange(0.0, 1.0, 0.1):
@@ -310,7 +297,6 @@ def cross_validate(exs, Cs=(0.3, 1.0, 3.0), folds: int = 4):
             bins.append((round(float(lo), 1), int(sel.sum()), round(float(P[sel].mean()), 3),
                          round(float(Y[sel].mean()), 3)))
     report = {"C_f1": {str(k): round(v, 3) for k, v in best_f1.items()},
-              "label_thresholds": per_label,
               "threshold_prf": {str(t): [round(x, 3) for x in v] for t, v in table.items()},
               "reliability_cv": bins}
     return C, thr, (a, c), report
@@ -336,8 +322,6 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-typing", action="store_true", help="keep the rule typing (no typing.npz)")
     ap.add_argument("--C", type=float, default=None, help="skip cross-validation: use this C")
     ap.add_argument("--threshold", type=float, default=None)
-    ap.add_argument("--one-threshold", action="store_true",
-                    help="one decision threshold for every predicate (no per-predicate ones)")
     args = ap.parse_args(argv)
     import os
 
@@ -388,8 +372,6 @@ def main(argv: list[str] | None = None) -> None:
     names, W, b = fit(exs, C)
     model = _model(names, W, b, thr)
     model.calibration = calib
-    if not args.one_threshold:
-        model.label_thresholds = report["label_thresholds"]
     out = out_dir / MODEL_PATH.name
     meta = {**common, "pairs": len(exs), "positive_pairs": pos, "C": C, "threshold": thr,
             "calibration": list(calib), "cv": report, "seconds": round(time.time() - t0, 1)}

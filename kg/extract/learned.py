@@ -240,15 +240,8 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
     stripped = between_text.strip()
     if stripped in ("", ",", "(", "-", "–"):
         add("btw_punct=" + stripped)
-    between = [m for m in ms if m.start >= ma.end and m.end <= mb.start]
-    add("n_between=" + _bucket(len(between)))
-    # the nearest reading: no other mention of b's type between them (and of a's type)
-    if not any(m.kind == mb.kind for m in between):
-        add("b_nearest_of_type")
-    if not any(m.kind == ma.kind for m in between):
-        add("a_nearest_of_type")
-    commas = between_text.count(",") + between_text.count(";")
-    add("commas=" + _bucket(commas))
+    others = sum(1 for m in ms if m.start >= ma.end and m.end <= mb.start)
+    add("n_between=" + _bucket(others))
     # tokens
     sa, ra = _span_root(doc, ma.start, ma.end)
     sb, rb = _span_root(doc, mb.start, mb.end)
@@ -346,11 +339,6 @@ class LinearModel:
     # Platt scaling fitted on cross-validated scores: p = sigmoid(a * z + c), so that of the
     # facts given 0.8 about 80% are right
     calibration: tuple[float, float] = (1.0, 0.0)
-    # per-label decision thresholds (cross-validated); labels without one use `threshold`
-    label_thresholds: dict[str, float] | None = None
-
-    def threshold_for(self, label: str) -> float:
-        return (self.label_thresholds or {}).get(label, self.threshold)
 
     def scores(self, feats: dict[str, float]):
         import numpy as np
@@ -378,7 +366,6 @@ class LinearModel:
                             b=self.b.astype(np.float32), labels=np.array(self.labels),
                             threshold=np.array(self.threshold),
                             calibration=np.array(self.calibration),
-                            label_thresholds=np.array([self.threshold_for(lab) for lab in self.labels]),
                             meta=np.array(json.dumps(meta or {})))
 
     @classmethod
@@ -386,13 +373,10 @@ class LinearModel:
         import numpy as np
         with np.load(path, allow_pickle=False) as z:
             names = [str(x) for x in z["features"]]
-            labels = [str(x) for x in z["labels"]]
             calib = tuple(float(x) for x in z["calibration"]) if "calibration" in z else (1.0, 0.0)
-            per = ({lab: float(t) for lab, t in zip(labels, z["label_thresholds"])}
-                   if "label_thresholds" in z else None)
-            return cls(labels, {n: i for i, n in enumerate(names)},
+            return cls([str(x) for x in z["labels"]], {n: i for i, n in enumerate(names)},
                        z["W"].astype("float64"), z["b"].astype("float64"), float(z["threshold"]),
-                       calib, per)
+                       calib)
 
 
 def load_model(path: str | None = None) -> LinearModel | None:
@@ -433,7 +417,7 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
             probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd,
                                                  rules.get((s, o), set())))
             for pred, p in probs.items():
-                if p < model.threshold_for(pred) or not label_fits(pred, ms[s].kind, ms[o].kind):
+                if p < model.threshold or not label_fits(pred, ms[s].kind, ms[o].kind):
                     continue
                 if pred in SYMMETRIC_PREDICATES and pred in best and best[pred][0] >= p:
                     continue  # a symmetric relation once, from its likelier reading
