@@ -3,14 +3,16 @@
     resolved = kg.resolve.resolve(article, facts)
 
 Mentions merge into one entity when the text gives a reason, never on a substring alone:
-- names equal after dropping legal/corporate suffixes and generic business-type words
-  ("X", "X Group", "X Group Holding", "X S.p.A.", "Banca X"), case and accents;
+- names equal after dropping legal/corporate suffixes and generic leading words
+  ("X", "X Group", "X Group Holding", "X S.p.A.", "Gruppo X"), case and accents;
+- a short form the article gives in brackets right after the name ("Banca X (X)");
 - a partnership name and its first name ("A, B & Co." and "A");
 - an acronym and the name it abbreviates, both in the article ("NYSE", "New York Stock Exchange");
 - a person's surname (or trailing names) and the one full name that ends with it;
 - a description or epithet whose `ref` points to a named mention ("il gruppo di Torino").
-Anything else stays apart: "X Cloud" is not "X", "T Global" is not "T", and a person and a
-company that share a name are two entities.
+Anything else stays apart: "X Cloud" is not "X", "T Global" is not "T", "Banca X" is neither
+"Assicurazioni X" nor "X" (names that share a head word are different firms unless the article
+says they are one), and a person and a company that share a name are two entities.
 
 The label is the fullest surface form (longest, first seen on ties); every other form is an
 alias. `Entity.key` is "<kind>/<ascii slug of the suffix-free name>", the same for the same
@@ -84,6 +86,16 @@ def resolve(article, facts: ArticleFacts) -> Resolved:
             for j in org_named:
                 if j not in introduced and _merge_key(ms[j].text) == head:
                     uf.union(i, j)
+    # a short form in brackets right after the name, made of words of the name: the article
+    # says they are one firm ("Banca Alfa (Alfa)"); a bracketed name with other words is
+    # often the parent or an owner ("Ciro (gruppo Alfa)") and stays apart
+    by_start = sorted(org_named, key=lambda i: ms[i].start)
+    for i, j in zip(by_start, by_start[1:]):
+        between = article.text[ms[i].end:ms[j].start]
+        if re.fullmatch(r"\s*\(\s*", between) and article.text[ms[j].end:ms[j].end + 8].lstrip()[:1] == ")" \
+                and j not in introduced \
+                and set(clean(ms[j].text).split()) < set(clean(ms[i].text).split()):
+            uf.union(i, j)
     acr: dict[str, set[int]] = {}
     for i in org_named:
         a = acronym(core_name(ms[i].text))

@@ -98,12 +98,56 @@ def test_duplicate_relations_collapse_and_operators_do_not_sell():
         ("operates", 0.9)]
 
 
-def test_generic_business_words_do_not_change_the_key():
-    a = resolve(Article(id="a", text="Banca Alfa cresce.", lang="it"),
-                _facts("Banca Alfa cresce.", [("Banca Alfa", "Company")]))
+def test_generic_lead_words_do_not_change_the_key_business_words_do():
+    a = resolve(Article(id="a", text="Gruppo Alfa cresce.", lang="it"),
+                _facts("Gruppo Alfa cresce.", [("Gruppo Alfa", "Company")]))
     b = resolve(Article(id="b", text="Alfa S.p.A. cala.", lang="it"),
                 _facts("Alfa S.p.A. cala.", [("Alfa S.p.A.", "Company")]))
+    c = resolve(Article(id="c", text="Banca Alfa cresce.", lang="it"),
+                _facts("Banca Alfa cresce.", [("Banca Alfa", "Company")]))
     assert a.entities[0].key == b.entities[0].key == "company/alfa"
+    assert c.entities[0].key == "company/banca-alfa"
+
+
+def test_names_sharing_a_head_word_are_different_firms_it():
+    """Issue 13.7 ("Banca Generali" was merged into "Assicurazioni Generali"), invented names."""
+    text = ("Banca Veltria e Assicurazioni Veltria firmano. Veltria, il gruppo, cresce; "
+            "Assicurazioni Veltria vende.")
+    facts = _facts(text, [("Banca Veltria", "Company"), ("Assicurazioni Veltria", "Company"),
+                          ("Veltria", "Company"), ("Assicurazioni Veltria", "Company")])
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    assert _groups(res) == sorted([["Banca Veltria"], ["Assicurazioni Veltria"] * 2, ["Veltria"]])
+    # keys are per name, so the two firms do not meet in another article either
+    other = resolve(Article(id="b", text="Assicurazioni Veltria.", lang="it"),
+                    _facts("Assicurazioni Veltria.", [("Assicurazioni Veltria", "Company")]))
+    assert other.entities[0].key == res.entity_of["m2"] != res.entity_of["m1"]
+
+
+def test_names_sharing_a_head_word_merge_on_alias_evidence_it():
+    text = "Banca Veltria (Veltria) cresce. La banca triestina assume; Assicurazioni Veltria no."
+    facts = _facts(text, [("Banca Veltria", "Company"), ("Veltria", "Company"),
+                          ("banca triestina", "Company"), ("Assicurazioni Veltria", "Company")],
+                   refs={"m3": "m1"}, desc={"banca triestina"})
+    short = facts.mentions[1]  # the bracketed one, not the "Veltria" inside "Banca Veltria"
+    short.start = text.index("(Veltria)") + 1
+    short.end = short.start + len("Veltria")
+    res = resolve(Article(id="a", text=text, lang="it"), facts)
+    assert _groups(res) == sorted([["Banca Veltria", "Veltria", "banca triestina"],
+                                   ["Assicurazioni Veltria"]])
+    e = res.entity(res.entity_of["m1"])
+    assert e.label == "Banca Veltria" and e.aliases == ["Veltria", "banca triestina"]
+
+
+def test_names_sharing_a_head_word_are_different_firms_en():
+    text = ("Bank Harrowby and Harrowby Insurance agreed. The Harrowby Group (Harrowby) grows, "
+            "while Bank Harrowby (Northgate Holdings) and Harrowby Insurance wait.")
+    facts = _facts(text, [("Bank Harrowby", "Company"), ("Harrowby Insurance", "Company"),
+                          ("The Harrowby Group", "Company"), ("Harrowby", "Company"),
+                          ("Bank Harrowby", "Company"), ("Northgate Holdings", "Company"),
+                          ("Harrowby Insurance", "Company")])
+    res = resolve(Article(id="a", text=text, lang="en"), facts)
+    assert _groups(res) == sorted([["Bank Harrowby"] * 2, ["Harrowby Insurance"] * 2,
+                                   ["Harrowby", "The Harrowby Group"], ["Northgate Holdings"]])
 
 
 def test_names_in_other_scripts_get_distinct_readable_stable_keys():

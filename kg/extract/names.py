@@ -106,9 +106,10 @@ def acronym(text: str) -> str:
     return "".join(w[0] for w in caps).upper()
 
 
-# generic business-type words that do not change which firm a name denotes ("Banca X" = "X")
-GENERIC_LEAD = {"banca", "banco", "bank", "gruppo", "group", "assicurazioni", "compagnia",
-                "società", "the"}
+# words before a name that do not change which firm it denotes ("Gruppo X" = "The X" = "X").
+# Business-type words ("Banca", "Assicurazioni") are not among them: "Banca Generali" and
+# "Assicurazioni Generali" are two firms, like "X Cloud" and "X".
+GENERIC_LEAD = {"gruppo", "group", "the", "società", "compagnia"}
 
 
 def _lead_free(text: str) -> list[str]:
@@ -127,5 +128,5 @@ def merge_key(text: str) -> str:
 
 def key_name(text: str) -> str:
     """Readable, stable key part of a firm's name: like merge_key but keeps word breaks
-    ("Banca Alfa Group" -> "alfa", "Alfa Beta S.p.A." -> "alfa-beta")."""
+    ("Gruppo Alfa Group" -> "alfa", "Banca Alfa S.p.A." -> "banca-alfa")."""
     return slug(" ".join(_lead_free(text)))
