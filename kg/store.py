@@ -304,37 +304,62 @@ def ontology_triples():
 
 
 class OxigraphStore(Store):
-    """Embedded persistent Oxigraph store in a folder (RocksDB inside). One process opens it
-    at a time; with `read_only=True` (no writes allowed) a store that another process holds
-    is opened as a read-only snapshot instead of failing."""
+    """Embedded persistent Oxigraph store in a folder (RocksDB inside). One process writes
+    at a time. With `read_only=True` the store is opened as a read-only snapshot: it takes no
+    lock (a long `kg query` never blocks a `kg build`) and writes nothing (it works on a
+    read-only folder)."""
+
+    # Written by the process holding the store for writing (pid, command, since when), so a
+    # second writer is told what holds the lock; removed on close.
+    HOLDER_FILE = "KG_WRITER"  # no article suffix: a build of a folder holding the store skips it
 
     def __init__(self, location: str | os.PathLike, read_only: bool = False, create: bool = True):
         self.location = str(location)
+        self.read_only = read_only
         path = Path(self.location)
         if path.exists() and not path.is_dir():
             raise StoreError(f"store location {self.location} is a file, not a store folder")
         if (read_only or not create) and not (path / "CURRENT").exists():
             raise StoreError(f"no store at {self.location} (run `kg build PATH` first, or pass --store)")
-        if not read_only:
-            try:
-                path.mkdir(parents=True, exist_ok=True)
-            except OSError as e:
-                raise StoreError(f"cannot create store folder {self.location}: {e.strerror}") from None
+        if read_only:
+            self._store = self._snapshot()
+            return
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot create store folder {self.location}: {e.strerror}") from None
         try:
             self._store = ox.Store(self.location)
         except OSError as e:
             msg = str(e)
             if "lock" not in msg.lower():
-                raise StoreError(f"cannot open store {self.location}: {msg.splitlines()[0]}") from None
-            if not read_only:
-                raise StoreError(f"store {self.location} is locked: another kg process is writing to it; "
-                                 f"wait for it to finish and retry") from None
-            self._store = self._snapshot()
-        self.read_only = read_only
+                raise StoreError(f"cannot open store {self.location} for writing: {msg.splitlines()[0]}") from None
+            raise StoreError(f"store {self.location} is locked: another kg process is writing to it "
+                             f"({self._holder()}); wait for it to finish and retry") from None
+        self._write_holder()
+
+    def _write_holder(self) -> None:
+        import sys
+        import time
+
+        command = " ".join([Path(sys.argv[0]).name] + sys.argv[1:]) if sys.argv else ""
+        try:
+            (Path(self.location) / self.HOLDER_FILE).write_text(
+                f"pid {os.getpid()}: {command or 'python'}, since {time.strftime('%Y-%m-%d %H:%M:%S')}",
+                encoding="utf-8", errors="replace")
+        except OSError:
+            pass  # only used to explain a lock to a second writer
+
+    def _holder(self) -> str:
+        try:
+            text = (Path(self.location) / self.HOLDER_FILE).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "which one is not recorded"
+        return " ".join(text.split())[:300] or "which one is not recorded"
 
     def _snapshot(self) -> ox.Store:
-        """A read-only view of a store another process is writing. RocksDB may delete a
-        file the view is opening (compaction), so try a few times."""
+        """A read-only view of the store (another process may be writing it). RocksDB may
+        delete a file the view is opening (compaction), so try a few times."""
         import time
 
         error = None
@@ -344,7 +369,7 @@ class OxigraphStore(Store):
             except (OSError, RuntimeError) as e:
                 error = e
                 time.sleep(0.05 * attempt)
-        raise StoreError(f"store {self.location} is busy (being written) and could not be read: "
+        raise StoreError(f"store {self.location} could not be read: "
                          f"{str(error).splitlines()[0]}") from None
 
     @classmethod
@@ -393,6 +418,10 @@ class OxigraphStore(Store):
             if not self.read_only and self.location != ":memory:":
                 try:
                     store.flush()
+                except OSError:
+                    pass
+                try:
+                    (Path(self.location) / self.HOLDER_FILE).unlink()
                 except OSError:
                     pass
             self._store = None

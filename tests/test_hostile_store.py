@@ -162,3 +162,69 @@ def test_viz_page_with_a_bad_search_fragment_draws_in_a_browser(tmp_path, fragme
         assert status["state"] == "ready" and status["nodes"] == "2"
     finally:
         browser.close()
+
+
+# --- item 12: reading commands open the store read-only -----------------------------------------
+READERS = [("query", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"), ("export",), ("stats",), ("articles",),
+           ("validate",), ("viz", "-o", "{out}"), ("export", "--format", "graphml")]
+
+
+@pytest.mark.parametrize("args", READERS, ids=lambda a: "-".join(a[:2]))
+def test_reading_commands_do_not_block_a_build(cli, odd_store, store_path, tmp_path, args,
+                                               use_fake_stages):
+    """A reader holds the store open (as a long `kg query` would); a build still gets in."""
+    from kg.store import OxigraphStore
+
+    use_fake_stages.nlps.clear()  # a second build: it loads its pipelines again
+    with OxigraphStore(store_path, read_only=True):
+        (odd_store / "new.txt").write_text("ZetaCo operates Tradia and more.\n", encoding="utf-8")
+        r = cli("build", odd_store)
+        assert r.exit_code == 0, r.output
+    r = cli(*[a.replace("{out}", str(tmp_path / "g.html")) for a in args])
+    assert r.exit_code == 0, r.output
+    no_traceback(r)
+
+
+def test_reading_commands_work_on_a_read_only_store_folder(cli, odd_store, store_path, tmp_path, monkeypatch):
+    import os
+
+    import pyoxigraph
+
+    for root, dirs, files in os.walk(store_path):
+        os.chmod(root, 0o555)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o444)
+    if os.geteuid() == 0:  # root writes through chmod: refuse read-write opens as the OS would
+        real = pyoxigraph.Store
+
+        class ReadOnlyFolder:
+            read_only = staticmethod(real.read_only)
+
+            def __new__(cls, path=None):
+                raise OSError(f"IO error: While open a file for appending: {path}/LOG: Permission denied")
+
+        monkeypatch.setattr(pyoxigraph, "Store", ReadOnlyFolder)
+    try:
+        for args in READERS:
+            r = cli(*[a.replace("{out}", str(tmp_path / "g.html")) for a in args])
+            assert r.exit_code == 0, (args, r.output)
+            no_traceback(r)
+        r = cli("remove", "a>b")
+        assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+        assert "Permission denied" in r.stderr
+        no_traceback(r)
+    finally:
+        for root, dirs, files in os.walk(store_path):
+            os.chmod(root, 0o755)
+
+
+def test_lock_message_names_the_holder(cli, odd_store, store_path):
+    import os
+
+    from kg.store import OxigraphStore
+
+    with OxigraphStore(store_path):
+        r = cli("remove", "a>b")
+    assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
+    assert "locked" in r.stderr and f"pid {os.getpid()}" in r.stderr
+    no_traceback(r)
