@@ -198,19 +198,30 @@ def _build_language(code: str, articles: list[Article], store: Store, stages: St
             advance()
 
 
+# spaCy's parser and NER need about 1 GB of temporary memory per 100,000 characters of one
+# text: a longer article is parsed in pieces of at most this many characters, cut at
+# paragraph breaks, and the pieces joined into one Doc over the whole text.
+CHUNK_CHARS = 20_000
+
+
 def _parse_batch(nlp, batch: list[Article], batch_size: int):
     """(article, doc, None) per article via nlp.pipe; when the batch fails, each article
-    is parsed alone so one bad text does not take its neighbours down."""
-    # spaCy refuses a text over nlp.max_length with a paragraph of advice (E088); say it in
-    # kg's words before it tries (reachable only with --max-chars over that length)
+    is parsed alone so one bad text does not take its neighbours down. Long articles are
+    parsed in chunks (_parse_long)."""
     limit = getattr(nlp, "max_length", None)
-    if isinstance(limit, int):
-        for a in [a for a in batch if len(a.text) > limit]:
+    short = []
+    for a in batch:
+        if len(a.text) > CHUNK_CHARS and hasattr(nlp, "vocab"):
+            yield _parse_long(nlp, a)
+        elif isinstance(limit, int) and len(a.text) > limit:
+            # spaCy refuses it with a paragraph of advice (E088): say it in kg's words
             yield a, None, (f"too long for the {a.lang} language pipeline: {len(a.text):,} "
                             f"characters, it reads at most {limit:,}")
-        batch = [a for a in batch if len(a.text) <= limit]
-        if not batch:
-            return
+        else:
+            short.append(a)
+    batch = short
+    if not batch:
+        return
     try:
         docs = list(nlp.pipe(((a.text, a) for a in batch), as_tuples=True, batch_size=batch_size))
     except Exception:  # noqa: BLE001
@@ -224,6 +235,39 @@ def _parse_batch(nlp, batch: list[Article], batch_size: int):
             yield a, nlp(a.text), None
         except Exception as e:  # noqa: BLE001
             yield a, None, f"language processing failed ({type(e).__name__}: {e})"
+
+
+def chunks(text: str, size: int | None = None):
+    """Consecutive slices of text (joined, they are text) of at most size characters, each
+    cut after a paragraph break in its second half when there is one, else after a line
+    break, a sentence end or a space."""
+    size = size or CHUNK_CHARS
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            for sep in ("\n\n", "\n", ". ", " "):
+                cut = text.rfind(sep, start + size // 2, end)
+                if cut != -1:
+                    end = cut + len(sep)
+                    break
+        yield text[start:end]
+        start = end
+
+
+def _parse_long(nlp, a: Article):
+    """(article, doc, error): a long article parsed chunk by chunk, so memory is bounded by
+    the chunk size, not the article's; the Doc joins the chunks' Docs, so every token's
+    character offset still points into a.text."""
+    from spacy.tokens import Doc
+
+    try:
+        doc = Doc.from_docs(list(nlp.pipe(chunks(a.text), batch_size=1)), ensure_whitespace=False)
+    except Exception as e:  # noqa: BLE001
+        return a, None, f"language processing failed ({type(e).__name__}: {e})"
+    if doc.text != a.text:  # never expected: offsets would be wrong, so do not store it
+        return a, None, "language processing failed (the parsed pieces do not join into the text)"
+    return a, doc, None
 
 
 def _store_one(article: Article, doc, store: Store, stages: Stages, version: str,

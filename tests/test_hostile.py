@@ -305,3 +305,56 @@ def test_hostile_folder_real_pipeline(tmp_path):
     stored = json.loads(r.stdout)
     assert sorted(a["id"] for a in stored) == sorted(good)
     assert next(a for a in stored if a["id"] == "good_baddate")["date"] in (None, "")
+
+
+# --- 5. long articles are parsed in chunks ---------------------------------------------------------
+def test_chunks_join_into_the_text_and_cut_at_paragraphs():
+    from kg.build import chunks
+
+    text = "\n\n".join(f"Paragraph {i} says AcmeCo sells. " * (i % 4 + 1) for i in range(40))
+    pieces = list(chunks(text, 300))
+    assert "".join(pieces) == text and len(pieces) > 5
+    assert all(len(p) <= 300 for p in pieces)
+    assert all(p.endswith("\n\n") for p in pieces[:-1])
+    # no paragraph break, no space: still cut, still whole
+    assert "".join(chunks("x" * 1000, 300)) == "x" * 1000
+
+
+def test_long_article_is_parsed_in_chunks_with_offsets_right(monkeypatch):
+    import spacy
+
+    import kg.build
+    from kg.articles import Article
+
+    monkeypatch.setattr(kg.build, "CHUNK_CHARS", 200)
+    nlp = spacy.blank("en")
+    seen = []
+    pipe = nlp.pipe
+    monkeypatch.setattr(nlp, "pipe", lambda texts, **kw: pipe(seen.append(t) or t for t in texts))
+    text = "\n\n".join(f"AcmeCo bought BetaCo number {i}.\nIt said so." for i in range(30))
+    a = Article(id="long", text=text, lang="en")
+    [(article, doc, error)] = list(kg.build._parse_batch(nlp, [a], 8))
+    assert error is None and len(seen) > 5
+    assert doc.text == text
+    assert all(text[t.idx:t.idx + len(t)] == t.text for t in doc)
+
+
+@pytest.mark.model
+def test_chunked_parse_finds_what_the_whole_parse_finds(monkeypatch):
+    import kg.build
+    from kg.articles import Article
+    from kg.nlp import load
+
+    nlp = load("en")
+    text = "\n\n".join([
+        "Acme Widgets, a company based in Boston, acquired Beta Tools for 20 million dollars.",
+        "John Smith is the chief executive of Acme Widgets.",
+        "Gamma Corp, based in London, invested 5 million euros in Delta Systems.",
+        "Mary Jones, the CEO of Gamma Corp, said the deal would close in March."] * 3)
+    whole = nlp(text)
+    monkeypatch.setattr(kg.build, "CHUNK_CHARS", 300)
+    [(_, doc, error)] = list(kg.build._parse_batch(nlp, [Article(id="x", text=text, lang="en")], 8))
+    assert error is None
+    spans = lambda d: [(e.start_char, e.end_char, e.label_) for e in d.ents]  # noqa: E731
+    assert spans(doc) == spans(whole)
+    assert [(s.start_char, s.end_char) for s in doc.sents][:3] == [(s.start_char, s.end_char) for s in whole.sents][:3]
