@@ -236,9 +236,9 @@ def export(store_location, fmt, output, article_id, ontology):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(output)
+    from kg.export import write_atomic
+
+    write_atomic(output, data)  # the old file or the whole new one, never a truncated mix
     click.echo(f"wrote {output} ({len(data)} bytes, {fmt.lower()})", err=True)
 
 

@@ -8,9 +8,13 @@ rdflib's nor Oxigraph's writer promises a stable order.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -26,6 +30,42 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _LOCAL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
+def write_atomic(path: str | Path, data: bytes | str | Callable[[BinaryIO], object]) -> Path:
+    """Write a file so that it is either the old file or the complete new one, never a
+    truncated mix (disk full, Ctrl-C, a crash): the data goes to a temporary file in the
+    same folder, which is renamed over `path` on success and removed on any failure.
+    `data` is bytes, text (UTF-8) or a function that writes to the open binary file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if callable(data):
+                data(f)
+            else:
+                f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        # mkstemp makes the file 0600: give it the mode a plain open() would have
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError) and e.filename is None and e.errno:
+            raise OSError(e.errno, e.strerror, str(path)) from None  # name the file
+        raise
+    return path
 
 
 def check_format(format: str) -> str:

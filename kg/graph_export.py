@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import write_atomic
 from kg.viz import format_amount
 
 FORMATS = ("graphml", "gexf", "csv")
@@ -161,7 +162,7 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output: str | Path | None = None)
     output = Path(output)
     if fmt in ("graphml", "gexf"):
         output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(to_graphml(G) if fmt == "graphml" else to_gexf(G))
+        write_atomic(output, to_graphml(G) if fmt == "graphml" else to_gexf(G))
         return [output]
     if output.suffix.lower() == ".csv":
         edges_path, nodes_path = output, output.with_name(output.stem + "_nodes.csv")
@@ -171,6 +172,6 @@ def export_graph(G: nx.MultiDiGraph, fmt: str, output: str | Path | None = None)
         edges_path, nodes_path = output / "edges.csv", output / "nodes.csv"
         neo4j = True
     edges_path.parent.mkdir(parents=True, exist_ok=True)
-    nodes_path.write_text(nodes_csv(G, neo4j=neo4j), encoding="utf-8")
-    edges_path.write_text(edges_csv(G, neo4j=neo4j), encoding="utf-8")
+    write_atomic(nodes_path, nodes_csv(G, neo4j=neo4j))
+    write_atomic(edges_path, edges_csv(G, neo4j=neo4j))
     return [nodes_path, edges_path]

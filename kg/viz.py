@@ -26,6 +26,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.export import write_atomic
 from kg.network import EDGE_KINDS, NODE_TYPES, PREDICATE_KIND, local_name, simple_graph
 
 # One palette for every view (Tableau 10 for nodes; darker, distinct hues for edges).
@@ -833,9 +834,8 @@ def render_static(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph",
                    bbox_to_anchor=((width + 0.15) / W, 1 - header_h / Ht), fontsize=11,
                    frameon=True, title="Legend", title_fontsize=12, borderpad=0.8,
                    labelspacing=0.9)
-    path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(path, format=fmt, metadata=metadata)
+    write_atomic(path, lambda f: fig.savefig(f, format=fmt, metadata=metadata))
     return path
 
 
@@ -844,8 +844,7 @@ def write(G: nx.MultiDiGraph, path: str | Path, title: str = "kg graph") -> Path
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(render_html(G, title=title), encoding="utf-8")
+        write_atomic(path, render_html(G, title=title))
         return path
     if suffix in (".png", ".svg"):
         return render_static(G, path, title=title)

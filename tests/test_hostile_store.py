@@ -228,3 +228,74 @@ def test_lock_message_names_the_holder(cli, odd_store, store_path):
     assert r.exit_code == 1 and len(r.stderr.strip().splitlines()) == 1
     assert "locked" in r.stderr and f"pid {os.getpid()}" in r.stderr
     no_traceback(r)
+
+
+# --- item 13: every file kg writes is the old one or the whole new one --------------------------
+@pytest.fixture
+def disk_full(monkeypatch):
+    """Writes through kg.export.write_atomic fail half-way with ENOSPC once armed."""
+    import errno
+    import os
+
+    import kg.export
+
+    real_fdopen = os.fdopen
+    state = {"armed": False}
+
+    class Full:
+        def __init__(self, f):
+            self.f = f
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.f, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+    def fdopen(fd, *args, **kwargs):
+        f = real_fdopen(fd, *args, **kwargs)
+        return Full(f) if state["armed"] else f
+
+    monkeypatch.setattr(kg.export.os, "fdopen", fdopen)
+    return state
+
+
+@pytest.mark.parametrize("args,name", [
+    (("viz", "-o"), "page.html"), (("viz", "-o"), "pic.png"), (("viz", "-o"), "pic.svg"),
+    (("export", "-o"), "out.ttl"), (("export", "-o"), "out.graphml"), (("export", "-o"), "out.csv"),
+])
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(cli, odd_store, tmp_path, disk_full,
+                                                                    args, name):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / name
+    r = cli(*args, out)
+    assert r.exit_code == 0, r.output
+    before = {p.name: p.read_bytes() for p in out_dir.iterdir()}
+    assert out.name in before
+    disk_full["armed"] = True
+    r = cli(*args, out, "--title", "other") if args[0] == "viz" else cli(*args, out, "--ontology")
+    assert r.exit_code == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "No space left on device" in r.stderr
+    assert name.split(".")[0] in r.stderr
+    no_traceback(r)
+    assert {p.name: p.read_bytes() for p in out_dir.iterdir()} == before  # old files, no .tmp
+
+
+def test_written_files_get_the_usual_permissions(cli, odd_store, tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        r = cli("export", "-o", tmp_path / "new.ttl")
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / "new.ttl").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)
