@@ -6,6 +6,8 @@ instances of its subclasses.
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from kg.config import KgError, ontology_file
@@ -88,6 +90,50 @@ def validate_graph(data_graph, shapes=None, ontology=None) -> ValidationReport:
     return ValidationReport(conforms=bool(conforms), results=results, triples=len(data_graph))
 
 
+@contextmanager
+def quiet_rdflib():
+    """rdflib logs a warning with a traceback for every ill-typed literal it reads (an
+    invalid xsd:date); kg reports those itself, as validation results, so mute that log."""
+    logger = logging.getLogger("rdflib.term")
+    before = logger.disabled
+    logger.disabled = True
+    try:
+        yield
+    finally:
+        logger.disabled = before
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def ill_typed_literals(store) -> list[Violation]:
+    """One Violation per literal whose text is not valid for its XSD datatype
+    ("2023-13-45"^^xsd:date): SHACL shapes without sh:datatype never look at them."""
+    from rdflib import Literal
+
+    rows = store.query(f"""SELECT DISTINCT ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER(isLiteral(?o) && STRSTARTS(STR(DATATYPE(?o)), "{XSD}")
+               && DATATYPE(?o) != <{XSD}string>) }}""")
+    out = []
+    with quiet_rdflib():
+        for r in rows:
+            o = r["o"]
+            if Literal(o.value, datatype=o.datatype.value).ill_typed:
+                kind = "xsd:" + o.datatype.value[len(XSD):]
+                out.append(Violation(focus=r["s"].value if hasattr(r["s"], "value") else str(r["s"]),
+                                     path=r["p"].value, message=f"ill-typed literal: not a valid {kind}",
+                                     severity="Violation", value=o.value))
+    return out
+
+
 def validate_store(store) -> ValidationReport:
-    """Validate the union of the store's article graphs."""
-    return validate_graph(store.to_rdflib())
+    """Validate the union of the store's article graphs: the SHACL shapes, and every typed
+    literal against its datatype."""
+    with quiet_rdflib():
+        report = validate_graph(store.to_rdflib())
+    bad = ill_typed_literals(store)
+    if bad:
+        report.results = sorted(report.results + bad,
+                                key=lambda v: (v.severity != "Violation", v.focus, v.path or "", v.message))
+        report.conforms = False
+    return report

@@ -299,3 +299,29 @@ def test_written_files_get_the_usual_permissions(cli, odd_store, tmp_path):
         assert (tmp_path / "new.ttl").stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(umask)
+
+
+# --- item 9 (validate half): ill-typed literals are reported, rdflib prints no tracebacks -------
+def test_validate_reports_an_invalid_date_without_tracebacks(tmp_path):
+    import subprocess
+    import sys
+
+    from rdflib import XSD, Literal, URIRef
+
+    from kg.articles import Article
+    from kg.store import OxigraphStore, article_graph_iri
+    from kg.terms import BIZ
+    from test_store import toy_graph
+
+    article = Article(id="bad-date", text="AcmeCo operates Shopz.", title="t", lang="en")
+    g = toy_graph(article)
+    g.add((URIRef(article_graph_iri(article.hash)), BIZ.date, Literal("2023-13-45", datatype=XSD.date)))
+    with OxigraphStore(tmp_path / "s") as s:
+        s.replace_article(article, g)
+    # a real process: under pytest, rdflib's logged tracebacks would go to pytest, not stderr
+    r = subprocess.run([sys.executable, "-m", "kg.cli", "validate", "--store", str(tmp_path / "s")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1
+    assert "biz:date: ill-typed literal: not a valid xsd:date (value: 2023-13-45)" in r.stdout
+    assert "Traceback" not in r.stderr and "Failed to convert" not in r.stderr, r.stderr
+    assert "conforms" not in r.stdout
