@@ -341,12 +341,13 @@ def parse_html(html: str, id: str, source: str | None = None) -> Article:
 
 
 # --- JSONL --------------------------------------------------------------------------------
-def parse_jsonl(content: str, stem: str, source: str) -> tuple[list[Article], list[Rejection]]:
+def parse_jsonl(content: str, stem: str, source: str, first_line: int = 1) -> tuple[list[Article], list[Rejection]]:
     """One article per line: {"id", "title", "text", "date", "url", "lang"}; `text` is
-    required. A malformed line is rejected by itself ("file.jsonl:7", reason)."""
+    required. A malformed line is rejected by itself ("file.jsonl:7", reason).
+    first_line: the line number of content's first line in its file."""
     articles: list[Article] = []
     rejected: list[Rejection] = []
-    for lineno, line in enumerate(content.split("\n"), 1):
+    for lineno, line in enumerate(content.split("\n"), first_line):
         if not line.strip():
             continue
         where = f"{source}:{lineno}"
@@ -406,6 +407,13 @@ def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> ReadResul
     if kind != "jsonl" and st.st_size > 4 * max_chars:
         return ReadResult([], [(src, f"too long: {st.st_size:,} bytes, more than --max-chars "
                                      f"{max_chars:,} characters")])
+    if kind == "jsonl":
+        try:
+            streamed = _read_jsonl_lines(path, src, max_chars)
+        except OSError as e:
+            return ReadResult([], [(src, f"cannot read file ({e.strerror or e})")])
+        if streamed is not None:
+            return _checked(*streamed, max_chars)
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -428,10 +436,16 @@ def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> ReadResul
         if not article.text.strip():
             return ReadResult([], [(src, f"no article text found in this {kind.upper()} file")], warnings)
         arts, rejected = [article], []
+    return _checked(arts, rejected, warnings, max_chars)
+
+
+def _checked(arts: list[Article], rejected: list[Rejection], warnings: list[Rejection],
+             max_chars: int) -> ReadResult:
+    """The ReadResult of what a reader found, once every article passed check_article."""
     checked = []
     for a in arts:
         a2, reason, warning = check_article(a, max_chars)
-        where = a.source or src
+        where = a.source or a.id
         if reason:
             rejected.append((shown(where), reason))
             continue
@@ -439,6 +453,48 @@ def read_file(path: str | Path, max_chars: int = DEFAULT_MAX_CHARS) -> ReadResul
             warnings.append((where, warning))
         checked.append(a2)
     return ReadResult(checked, rejected, warnings)
+
+
+def _read_jsonl_lines(path: Path, src: str, max_chars: int):
+    """(articles, rejected, warnings) of a JSONL file read line by line, so memory is bounded
+    by one line, not the file; a line too long to hold an article of max_chars characters
+    is skipped unread. None for a UTF-16 file (read whole by the caller)."""
+    limit = 6 * max_chars + 65_536  # JSON may spell one character as 6 bytes (\\u00e8)
+    articles: list[Article] = []
+    rejected: list[Rejection] = []
+    warnings: list[Rejection] = []
+    with open(path, "rb") as f:
+        head = f.read(8192)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return None
+        if b"\x00" in head:
+            return [], [(src, "binary file (contains NUL bytes), not text")], []
+        f.seek(len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0)
+        lineno = 0
+        while line := f.readline(limit + 1):
+            lineno += 1
+            where = f"{src}:{lineno}"
+            if len(line) > limit and not line.endswith(b"\n"):
+                while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                    pass  # skip the rest of the line without holding it
+                rejected.append((where, f"too long: a line over {limit:,} bytes cannot hold an "
+                                        f"article of at most --max-chars {max_chars:,} characters"))
+                continue
+            if not line.strip():
+                continue
+            try:
+                text, warning = decode_text(line)
+            except BinaryFile as e:
+                rejected.append((where, str(e)))
+                continue
+            if warning:
+                warnings.append((where, warning))
+            arts, rej = parse_jsonl(text.rstrip("\r\n"), path.stem, src, first_line=lineno)
+            articles += arts
+            rejected += rej
+    if not articles and not rejected:
+        rejected = [(src, "empty file")]
+    return articles, rejected, warnings
 
 
 def _folder_files(folder: Path) -> tuple[list[Path], list[Rejection]]:

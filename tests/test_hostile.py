@@ -358,3 +358,53 @@ def test_chunked_parse_finds_what_the_whole_parse_finds(monkeypatch):
     spans = lambda d: [(e.start_char, e.end_char, e.label_) for e in d.ents]  # noqa: E731
     assert spans(doc) == spans(whole)
     assert [(s.start_char, s.end_char) for s in doc.sents][:3] == [(s.start_char, s.end_char) for s in whole.sents][:3]
+
+
+def test_jsonl_is_read_line_by_line_and_a_huge_line_is_skipped_unread(tmp_path, monkeypatch):
+    import builtins
+
+    f = tmp_path / "feed.jsonl"
+    huge = json.dumps({"id": "huge", "text": "EtaCo a. " * 20_000})  # 180,000 bytes
+    f.write_bytes(codecs_bom() + "\n".join([
+        json.dumps({"id": "one", "text": "EtaCo operates Bazar."}), huge,
+        json.dumps({"id": "two", "text": "ThetaCo gestisce Mercato."})]).encode("utf-8")
+        + b'\n{"id": "three", "text": "IotaCo vende in citt\xc3\xa0 \xe8 ok."}\n')
+    reads = []
+    real_open = builtins.open
+
+    def spy_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        if str(file) == str(f):
+            real_readline = handle.readline
+            handle = _Spy(handle, lambda size=-1: reads.append(size) or real_readline(size))
+        return handle
+
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
+    result = read_file(f, max_chars=1000)
+    assert [a.id for a in result.articles] == ["one", "two", "three"]
+    assert [(Path(p).name, r.split(":")[0]) for p, r in result.rejected] == [("feed.jsonl:2", "too long")]
+    assert reads and all(0 < size <= 1 << 20 for size in reads)  # never one unbounded read
+    [(where, warning)] = result.warnings  # line 4 is UTF-8 but for one byte
+    assert where.endswith("feed.jsonl:4") and "not valid UTF-8" in warning
+    assert result.articles[2].text == "IotaCo vende in città \ufffd ok."
+
+
+def codecs_bom() -> bytes:
+    import codecs
+
+    return codecs.BOM_UTF8
+
+
+class _Spy:
+    def __init__(self, handle, readline):
+        self._handle, self.readline = handle, readline
+
+    def __getattr__(self, name):
+        return getattr(self._handle, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self._handle.__exit__(*exc)
