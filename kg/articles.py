@@ -162,11 +162,13 @@ def source_name(path: str | Path) -> str:
     """The path an article is stored with (biz:source): normalised, relative to the working
     folder when it is inside it, so 'c200/a.txt', './c200/a.txt' and the absolute path name
     the same source; else absolute. Forward slashes on every system."""
-    absolute = Path(os.path.abspath(path))
     try:
+        absolute = Path(os.path.abspath(path))
         return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return absolute.as_posix()
+    except OSError:  # the working folder was deleted under us
+        return Path(path).as_posix()
 
 
 def _letters_problem(text: str) -> str | None:

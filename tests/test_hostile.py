@@ -408,3 +408,13 @@ class _Spy:
 
     def __exit__(self, *exc):
         return self._handle.__exit__(*exc)
+
+
+def test_source_when_the_working_folder_is_gone(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    [a] = read_paths([tmp_path / "a.txt"]).articles
+    assert a.source == (tmp_path / "a.txt").as_posix()
