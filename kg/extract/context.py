@@ -8,6 +8,7 @@ match gives verbatim text and offsets.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,6 +62,7 @@ class Ctx:
     weak: set = field(default_factory=set)  # ids of rule-found names that need typing evidence
     # training only: (text, start, end, features) of every mention typing decides on
     typing_log: list | None = None
+    _starts: list[int] | None = None  # sentence starts, for sent_of
 
     # ------------------------------------------------------------------ mentions
     @property
@@ -90,10 +92,12 @@ class Ctx:
         self._templates = None
 
     def sent_of(self, offset: int) -> int:
-        for i, (s, e) in enumerate(self.sents):
-            if s <= offset < e:
-                return i
-        return max(0, len([1 for s, _ in self.sents if s <= offset]) - 1)
+        """Index of the sentence holding `offset` (the last one starting before it, when the
+        offset falls between sentences). Binary search: passes call this per mention pair."""
+        if self._starts is None or len(self._starts) != len(self.sents):
+            self._starts = [s for s, _ in self.sents]
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return max(0, i)
 
     def evidence(self, sent: int, confidence: float, extractor: str) -> Evidence:
         s, e = self.sents[sent]
