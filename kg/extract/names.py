@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -120,6 +121,7 @@ def _lead_free(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)  # pure, and asked for every mention pair by several passes
 def merge_key(text: str) -> str:
     """Key under which two names denote one firm: no legal suffix, no leading generic word,
     no trailing "-ACRONYM" part, spaces ignored ("Alfa Beta-XY" = "AlfaBeta")."""
