@@ -75,7 +75,7 @@ def _meta(path: Path) -> dict:
         return json.loads(str(z["meta"]))
 
 
-def reliability(bins=(0.15, 0.3, 0.5, 0.7, 0.9, 1.01)) -> list[dict]:
+def reliability(bins=(0.0, 0.15, 0.3, 0.5, 0.7, 0.9)) -> list[dict]:
     """Relation facts per confidence bin and the share that match the gold: true positives
     and facts counted at min_confidence lo minus those counted at hi (one build, scored at
     each bound)."""
@@ -92,10 +92,11 @@ def reliability(bins=(0.15, 0.3, 0.5, 0.7, 0.9, 1.01)) -> list[dict]:
             c = rep.overall()["relations"]
             counts[lo] = (c.tp, c.tp + c.fp)
     rows = []
-    for lo, hi in zip(bins, bins[1:]):
-        tp = counts[lo][0] - counts[hi][0]
-        n = counts[lo][1] - counts[hi][1]
-        rows.append({"confidence": f"[{lo:.2f}, {min(hi, 1.0):.2f})", "facts": n,
+    for lo, hi in zip(bins, [*bins[1:], None]):
+        tp = counts[lo][0] - (counts[hi][0] if hi is not None else 0)
+        n = counts[lo][1] - (counts[hi][1] if hi is not None else 0)
+        rows.append({"confidence": f"[{lo:.2f}, {hi:.2f})" if hi is not None else f"[{lo:.2f}, 1.00]",
+                     "facts": n,
                      "right": tp, "share_right": round(tp / n, 3) if n else None})
     return rows
 
@@ -157,6 +158,7 @@ def main() -> None:
     if args.curve:
         out["curve"] = curve()
         print(_table_curve(out["curve"]))
+        Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     if args.reliability:
         out["reliability"] = reliability()
         print("| confidence | relation facts | right | share right |\n|---|---|---|---|")

@@ -136,7 +136,8 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
                     continue  # stated in another sentence: this one may or may not say it
             if base is None:
                 base = L.pair_features(ctx, doc, cand)
-            out.append((L.oriented(base, ms[si].kind, ms[oi].kind, fwd, rules.get((si, oi), set())),
+            out.append((L.expand(L.oriented(base, ms[si].kind, ms[oi].kind, fwd,
+                                            rules.get((si, oi), set()))),
                         labels, item["stem"]))
     return out
 

@@ -63,6 +63,7 @@ class Ctx:
     # training only: (text, start, end, features) of every mention typing decides on
     typing_log: list | None = None
     _starts: list[int] | None = None  # sentence starts, for sent_of
+    _vectors: tuple | None = None  # (doc, its token vectors), for the learned layer
 
     # ------------------------------------------------------------------ mentions
     @property

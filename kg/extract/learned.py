@@ -56,14 +56,34 @@ def pair_possible(kind_a: str, kind_b: str) -> bool:
     return any(label_fits(p, kind_a, kind_b) or label_fits(p, kind_b, kind_a) for p in labels())
 
 
+class Feats(dict):
+    """Sparse features (name -> value) plus dense blocks kept as vectors: `dense[prefix]` is
+    a vector v standing for the features prefix0..prefixN = v[0..N] (`expand` writes them out,
+    as training sees them; the model scores the block with one matrix product)."""
+
+    def __init__(self, *args, **kw) -> None:
+        super().__init__(*args, **kw)
+        self.dense: dict = {}
+
+
+def expand(f: dict) -> dict[str, float]:
+    """Every feature by name, dense blocks written out (what training vectorises)."""
+    out = dict(f)
+    for prefix, vec in getattr(f, "dense", {}).items():
+        out.update({f"{prefix}{k}": float(x) for k, x in enumerate(vec)})
+    return out
+
+
 def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool,
              rule_preds: set[str] = frozenset()) -> dict[str, float]:
     """The pair's features read with one mention as the subject: every feature once as it is
     and once tagged with the direction (subject first in the text, or second), the subject
     and object types, and what the precise rules said of this reading."""
     tag = "S>O|" if forward else "O>S|"
-    f = dict(base)
+    f = Feats(base)
     f.update({tag + k: v for k, v in base.items()})
+    dense = getattr(base, "dense", {})
+    f.dense = {**dense, **{tag + p: v for p, v in dense.items()}}
     f[f"st={kind_s}"] = 1.0
     f[f"ot={kind_o}"] = 1.0
     f[f"sot={kind_s}|{kind_o}"] = 1.0
@@ -169,8 +189,14 @@ def _compile_cues(data: LangData) -> list[tuple[str, re.Pattern]]:
 
 
 def _cues(data: LangData, text: str) -> list[str]:
-    low = text.lower().replace("’", "'")
-    return [name for name, rx in _cue_patterns(data) if rx.search(low)]
+    return _cues_cached(data.code, text.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=8192)
+def _cues_cached(code: str, low: str) -> list[str]:
+    # the text before a mention and after another recurs for every pair they are part of
+    from kg import lang as langdata
+    return [name for name, rx in _cue_patterns(langdata.get(code)) if rx.search(low)]
 
 
 def _word(tok) -> str:
@@ -212,7 +238,7 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
     ms = ctx.mentions
     ma, mb = ms[cand.a], ms[cand.b]
     s0, s1 = ctx.sents[cand.sent]
-    f: dict[str, float] = {}
+    f = Feats()
 
     def add(name: str, v: float = 1.0) -> None:
         f[name] = v
@@ -278,7 +304,7 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
                            if not t.is_space]):
         add(f"aft{k}:" + _word(t))
         add("aft:" + _word(t))
-    _dense(f, "vb", [t for t in btw if not t.is_punct][:MAX_BETWEEN])
+    _dense(f, "vb", [t for t in btw if not t.is_punct][:MAX_BETWEEN], ctx)
     path = _dep_path(ra, rb)
     if path is None:
         add("no_path")
@@ -289,7 +315,7 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
         add("path_len=" + _bucket(len(up) + len(down)))
         inner = [t for t in up[1:]] + [t for t in down[1:]]
         add("lca:" + _word(lca))
-        _dense(f, "vp", [t for t in inner if not t.is_punct] or [lca])
+        _dense(f, "vp", [t for t in inner if not t.is_punct] or [lca], ctx)
         add(f"lca_dep:{lca.dep_.lower()}|{lca.pos_}")
         if len(up) + len(down) <= 6:
             lex = ([f"{t.dep_.lower()}" for t in up] + [_word(lca)]
@@ -310,19 +336,33 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
     return f
 
 
-def _dense(f: dict[str, float], prefix: str, toks) -> None:
-    """The unit-length mean of the tokens' word vectors as features prefix0..prefixN: what
+def _doc_vectors(ctx: Ctx, doc):
+    """Every token's word vector, looked up once per document in one batch (the same
+    values as token.vector, which looks each one up alone)."""
+    import numpy as np
+    if getattr(ctx, "_vectors", None) is None or ctx._vectors[0] is not doc:
+        vecs = doc.vocab.vectors
+        if vecs.size == 0:
+            ctx._vectors = (doc, None)
+        else:
+            ctx._vectors = (doc, np.asarray(vecs.get_batch([t.text for t in doc])))
+    return ctx._vectors[1]
+
+
+def _dense(f: Feats, prefix: str, toks, ctx: Ctx) -> None:
+    """The unit-length mean of the tokens' word vectors as the dense block `prefix`: what
     the words mean, so that a verb never seen in training reads like its neighbours."""
     import numpy as np
-    vecs = [t.vector for t in toks if t.has_vector]
-    if not vecs:
+    if not toks:
         return
-    v = np.mean(vecs, axis=0)
+    V = _doc_vectors(ctx, toks[0].doc)
+    if V is None:
+        return
+    v = V[[t.i for t in toks]].mean(axis=0)
     n = float(np.linalg.norm(v))
     if n == 0.0:
         return
-    for k, x in enumerate(v / n):
-        f[f"{prefix}{k}"] = float(x)
+    f.dense[prefix] = v / n
 
 
 # ------------------------------------------------------------------------------ the model
@@ -343,14 +383,28 @@ class LinearModel:
     def scores(self, feats: dict[str, float]):
         import numpy as np
         rows, vals = [], []
+        index = self.index
         for name, v in feats.items():
-            row = self.index.get(name)
+            row = index.get(name)
             if row is not None:
                 rows.append(row)
                 vals.append(v)
-        if not rows:
-            return self.b.copy()
-        return self.b + np.asarray(vals) @ self.W[rows]
+        z = self.b + np.asarray(vals) @ self.W[rows] if rows else self.b.copy()
+        for prefix, vec in getattr(feats, "dense", {}).items():
+            have, at = self._block(prefix, len(vec))
+            if len(at):
+                z = z + vec[have] @ self.W[at]
+        return z
+
+    def _block(self, prefix: str, n: int):
+        """(positions in the vector, rows of W) of the dense block prefix0..prefix{n-1}."""
+        import numpy as np
+        cache = self.__dict__.setdefault("_blocks", {})
+        if (prefix, n) not in cache:
+            pairs = [(k, self.index[f"{prefix}{k}"]) for k in range(n) if f"{prefix}{k}" in self.index]
+            cache[(prefix, n)] = (np.array([k for k, _ in pairs], dtype=int),
+                                  np.array([r for _, r in pairs], dtype=int))
+        return cache[(prefix, n)]
 
     def probabilities(self, feats: dict[str, float]) -> dict[str, float]:
         a, c = self.calibration
