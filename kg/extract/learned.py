@@ -30,7 +30,7 @@ from pathlib import Path
 
 from kg.extract.context import Ctx
 from kg.extract.names import name_key
-from kg.extract.relations import OBJ, SUBJ
+from kg.extract.relations import OBJ, SUBJ, pending_status
 from kg.facts import SYMMETRIC_PREDICATES, Relation
 from kg.lang.base import LangData
 
@@ -445,14 +445,6 @@ def _load_model(path: str) -> LinearModel | None:
     return LinearModel.load(p) if p.exists() else None
 
 
-def _status(ctx: Ctx, sentence: str) -> str | None:
-    low = sentence.lower()
-    for w in ctx.data.pending_markers:
-        if re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", low):
-            return "agreed, pending"
-    return None
-
-
 def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
     """Add the relations the classifier finds. A pair the precise rules already joined (by a
     relation or a position) is left to the rules: they override where they fire."""
@@ -486,7 +478,7 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
                 bases.add((ms[s].id, cand.sent))
             ev = ctx.evidence(cand.sent, p, EXTRACTOR)
             ctx.facts.relations.append(
-                Relation(ms[s].id, pred, ms[o].id, ev, _status(ctx, ev.sentence)))
+                Relation(ms[s].id, pred, ms[o].id, ev, pending_status(ctx, ev.sentence)))
 
 
 def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, bases: set) -> bool:

@@ -83,7 +83,7 @@ def salient_company(ctx: Ctx, exclude: set[int] = frozenset()) -> int | None:
     return first[best] if counts[best] >= 2 else None
 
 
-def _status(ctx: Ctx, text: str) -> str | None:
+def pending_status(ctx: Ctx, text: str) -> str | None:
     """"agreed, pending" when the sentence says the deal is not closed yet."""
     low = text.lower()
     for w in ctx.data.pending_markers:
@@ -289,7 +289,7 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
                 r"(?:^|[\s'])(?:" + alternation(ctx.data.prepositions_of) + r")(?:\s+|(?<='))$",
                 tpl.text[:x.start("a")]):
             return  # "l'acquisizione di X, ..., e di Y": X is an object, not a buyer
-        status = _status(ctx, tpl.text)
+        status = pending_status(ctx, tpl.text)
         # "bought a 20% stake in Y" is an investment in Y, not an acquisition of Y
         stake = re.search(r"\d\s*%|\b(?:" + "|".join(map(re.escape, ctx.data.cues["stake_words"]))
                           + r")\b", _between_verb_and_object(tpl.text, x))
@@ -351,7 +351,7 @@ def _apply(ctx: Ctx, tpl: Template, name: str, pred: str, x: re.Match, conf: flo
         wb = set(name_key(ms[b].text).split("-"))
         conf = 0.7 if wa & wb else conf
     if pred == "mergesWith":
-        status = "agreed, pending" if _status(ctx, tpl.text) else None
+        status = "agreed, pending" if pending_status(ctx, tpl.text) else None
     else:
         status = None
     for a in a_ids:
