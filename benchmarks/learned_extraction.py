@@ -9,8 +9,9 @@
 --reliability  reliability of biz:confidence on dev: for each confidence bin, how many
                relation facts the graph holds (learned and rule facts alike: what a user
                filtering by confidence sees), and the share of them that are right.
---speed        words/s of `kg build` (in-memory store) against the spaCy pipeline alone
-               (nlp.pipe) on the same texts (all corpus articles), one process.
+--speed        tokens/s of `kg build` (in-memory store) against the spaCy pipeline alone
+               (nlp.pipe) on the same texts (all corpus articles), one process; "words" in
+               the tables are spaCy tokens, as in bench_nlp.py.
 
 Prints Markdown tables (for BENCHMARKS.md) and writes the raw numbers as JSON.
 """
@@ -134,11 +135,14 @@ def _table_curve(res: dict) -> str:
     lines = ["| model | train articles (it/en) | relations P/R/F1 it | relations P/R/F1 en | typed entities F1 it/en | investments F1 it/en |",
              "|---|---|---|---|---|---|"]
     for name, r in res.items():
+        if name == "stamp":
+            continue
+
         def prf(lang, c):
             x = r[lang][c]
             return f"{x['precision']:.2f}/{x['recall']:.2f}/**{x['f1']:.2f}**"
         n = r.get("train_articles")
-        lines.append(f"| {name} | {n['it']}/{n['en'] if n else ''} | " if n else f"| {name} | - | ")
+        lines.append(f"| {name} | {n['it']}/{n['en']} | " if n else f"| {name} | - | ")
         lines[-1] += (f"{prf('it', 'relations')} | {prf('en', 'relations')} | "
                       f"{r['it']['entities_typed']['f1']:.2f}/{r['en']['entities_typed']['f1']:.2f} | "
                       f"{r['it']['investments']['f1']:.2f}/{r['en']['investments']['f1']:.2f} |")
@@ -156,21 +160,20 @@ def main() -> None:
     stamp = f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.processor() or platform.machine()}, OMP_NUM_THREADS=1"
     print(f"## {stamp}")
     if args.curve:
-        out["curve"] = curve()
+        out["curve"] = {"stamp": stamp, **curve()}
         print(_table_curve(out["curve"]))
         Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
     if args.reliability:
-        out["reliability"] = reliability()
+        out["reliability"] = {"stamp": stamp, "bins": reliability()}
         print("| confidence | relation facts | right | share right |\n|---|---|---|---|")
-        for r in out["reliability"]:
+        for r in out["reliability"]["bins"]:
             print(f"| {r['confidence']} | {r['facts']} | {r['right']} | {r['share_right']} |")
     if args.speed:
-        out["speed"] = speed()
+        out["speed"] = {"stamp": stamp, **speed()}
         s = out["speed"]
         print(f"| texts | words | nlp.pipe words/s | kg build words/s | build / nlp |\n|---|---|---|---|---|\n"
               f"| {s['articles']} corpus articles | {s['words']} | {s['nlp_words_per_s']} | "
               f"{s['build_words_per_s']} | {s['build_vs_nlp']:.2f} |")
-    out["stamp"] = stamp
     Path(args.out).write_text(json.dumps(out, indent=1) + "\n")
 
 

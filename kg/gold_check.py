@@ -42,6 +42,10 @@ def check_gold(data: object, text: str) -> list[str]:
         return ["the file is not a JSON object"]
     problems: list[str] = []
 
+    def name(x: object) -> str | None:
+        """A name field's value when it is a string (anything else is reported elsewhere)."""
+        return x if isinstance(x, str) else None
+
     def verbatim(what: str, s: object) -> None:
         if not isinstance(s, str) or not s.strip():
             problems.append(f"{what}: not a non-empty string: {s!r}")
@@ -60,7 +64,7 @@ def check_gold(data: object, text: str) -> list[str]:
         if set(e) - ENTITY_KEYS:
             problems.append(f"entity {e.get('name')!r}: unknown keys {sorted(set(e) - ENTITY_KEYS)}")
         verbatim(f"entity {i} name", e.get("name"))
-        if e.get("type") not in ENTITY_TYPES:
+        if name(e.get("type")) not in ENTITY_TYPES:
             problems.append(f"entity {e.get('name')!r}: type {e.get('type')!r} not one of {ENTITY_TYPES}")
         aliases = e.get("aliases") or []
         if not isinstance(aliases, list):
@@ -70,9 +74,9 @@ def check_gold(data: object, text: str) -> list[str]:
             verbatim(f"alias of {e.get('name')!r}", a)
         if isinstance(e.get("name"), str):
             # homonyms of different types are two entities ("Nokia" the firm and the town)
-            if (e["name"], e.get("type")) in declared:
+            if (e["name"], name(e.get("type"))) in declared:
                 problems.append(f"entity {e['name']!r} declared twice")
-            declared.add((e["name"], e.get("type")))
+            declared.add((e["name"], name(e.get("type"))))
             names.add(e["name"])
         names.update(a for a in aliases if isinstance(a, str))
 
@@ -83,19 +87,19 @@ def check_gold(data: object, text: str) -> list[str]:
         label = f"relation {i} ({r.get('subject')!r} {r.get('predicate')} {r.get('object')!r})"
         if set(r) - RELATION_KEYS:
             problems.append(f"{label}: unknown keys {sorted(set(r) - RELATION_KEYS)}")
-        if r.get("predicate") not in PREDICATES:
+        if name(r.get("predicate")) not in PREDICATES:
             problems.append(f"{label}: predicate not one of the rules' predicates")
-        if r.get("subject") not in names:
+        if name(r.get("subject")) not in names:
             problems.append(f"{label}: subject is not a declared entity name or alias")
         if r.get("predicate") == ROLE_PREDICATE:
             # Roles are normalised ("presieduta da" -> "presidente"): a string, not verbatim.
             if not isinstance(r.get("object"), str) or not r["object"].strip():
                 problems.append(f"{label}: role is not a non-empty string")
-            if r.get("org") is not None and r.get("org") not in names:
+            if r.get("org") is not None and name(r.get("org")) not in names:
                 problems.append(f"{label}: org is not a declared entity name or alias")
-        elif r.get("object") not in names:
+        elif name(r.get("object")) not in names:
             problems.append(f"{label}: object is not a declared entity name or alias")
-        if r.get("status") is not None and r.get("status") not in GOLD_STATUSES:
+        if r.get("status") is not None and name(r.get("status")) not in GOLD_STATUSES:
             problems.append(f"{label}: status {r.get('status')!r} not one of {GOLD_STATUSES}")
         verbatim(f"{label} evidence", r.get("evidence"))
 
@@ -106,7 +110,7 @@ def check_gold(data: object, text: str) -> list[str]:
         label = f"investment {i} ({v.get('investor')!r} -> {v.get('target')!r})"
         if set(v) - INVESTMENT_KEYS:
             problems.append(f"{label}: unknown keys {sorted(set(v) - INVESTMENT_KEYS)}")
-        if v.get("investor") is not None and v.get("investor") not in names:
+        if v.get("investor") is not None and name(v.get("investor")) not in names:
             problems.append(f"{label}: investor is not a declared entity name or alias")
         if v.get("target") is not None and not isinstance(v.get("target"), str):
             problems.append(f"{label}: target is not a string")
@@ -120,9 +124,9 @@ def check_gold(data: object, text: str) -> list[str]:
         # a currency the text does not state stays null (no background knowledge)
         if cur is not None and not (isinstance(cur, str) and len(cur) == 3 and cur.isupper()):
             problems.append(f"{label}: currency {cur!r} is not an ISO 4217 code")
-        if v.get("kind") is not None and v.get("kind") not in INVESTMENT_KINDS:
+        if v.get("kind") is not None and name(v.get("kind")) not in INVESTMENT_KINDS:
             problems.append(f"{label}: kind {v.get('kind')!r} not one of {INVESTMENT_KINDS}")
-        if v.get("status") is not None and v.get("status") not in GOLD_STATUSES:
+        if v.get("status") is not None and name(v.get("status")) not in GOLD_STATUSES:
             problems.append(f"{label}: status {v.get('status')!r} not one of {GOLD_STATUSES}")
         verbatim(f"{label} evidence", v.get("evidence"))
     return problems

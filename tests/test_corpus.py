@@ -1,6 +1,6 @@
 """The annotated business-news corpus (corpus/): every gold file follows the annotation rules,
 the split is the one the manifest fixes, and there is enough of it (issue: 120 Italian and
-180 English articles, 35 dev articles per language, a second annotation pass on dev)."""
+180 English articles, at least 35 dev articles per language, a second annotation pass on dev)."""
 import json
 from collections import Counter
 from pathlib import Path
@@ -37,6 +37,11 @@ def test_the_checker_catches_what_the_rules_forbid():
     bad["investments"][0]["evidence"] = "Acme bought Beta"
     bad["investments"][0]["currency"] = "euro"
     problems = " | ".join(check_gold(bad, text))
+    # malformed values are reported, not raised
+    odd = json.loads(json.dumps(good))
+    odd["relations"][0]["subject"] = ["Acme"]
+    odd["entities"][0]["type"] = {"x": 1}
+    assert any("subject is not a declared" in p for p in check_gold(odd, text))
     for needle in ("not verbatim in the article: 'Beta Spa'", "type 'Firm'", "predicate not one",
                    "object is not a declared entity", "status 'rumoured'",
                    "not verbatim in the article: 'Acme bought Beta'", "ISO 4217"):

@@ -45,12 +45,6 @@ def test_shipped_weights_cover_the_ontology_predicates():
     assert meta["articles"] >= 200 and meta["corpus_sha256"]
 
 
-def test_probabilities_are_calibrated_sigmoids():
-    rel = learned.load_model()
-    p = rel.probabilities({"btw:acquired": 1.0, "st=Company": 1.0, "ot=Company": 1.0})
-    assert set(p) == set(rel.labels) and all(0.0 < v < 1.0 for v in p.values())
-
-
 def _parsed(lang, text):
     """Facts of `text` read with kg's real pipeline (the learned layer needs a parse)."""
     from kg.nlp import load
@@ -115,8 +109,16 @@ def test_learned_layer_finds_more_gold_relations_than_the_rules(monkeypatch):
     assert learned_rel.f1 > rules_rel.f1, (learned_rel, rules_rel)
 
 
+def test_bare_company_nouns_are_not_anaphors():
+    """Only a definite description refers back: "expect business to grow" names no firm."""
+    text = "Quellmark Industries grew. Analysts expect business to grow, and companies to hire."
+    doc = _doc("en", text, [("Quellmark Industries", "ORG")])
+    art = Article(id="t", text=text, lang="en")
+    assert not [m for m in extract(doc, art).mentions if m.anaphor]
+
+
 @pytest.mark.train
-def test_training_recipe_on_a_tiny_corpus(tmp_path):
+def test_training_recipe_on_a_tiny_corpus(tmp_path, monkeypatch):
     """python -m training.extract on four invented annotated articles writes loadable,
     deterministic weights."""
     from training import extract as recipe
@@ -126,8 +128,10 @@ def test_training_recipe_on_a_tiny_corpus(tmp_path):
     for split in ("train",):
         for k, (a, b) in enumerate(names):
             stem = f"{k:04d}_en_tiny"
-            text = (f"{a} buys {b}\n\n{a} Holdings agreed to acquire {b} Systems for $5 million. "
-                    f"{a} Holdings is based in Milan. Maria Rossi is the chief executive of {a} Holdings.")
+            # phrasings the precise rules do not read (pairs they read are left out of training)
+            text = (f"{a} and {b}\n\n{b} Systems will soon sit inside {a} Holdings, people close "
+                    f"to both said. Engineers of {a} Holdings in Milan cheered. Maria Rossi, long "
+                    f"a fixture at {a} Holdings, spoke first.")
             (tmp_path / split / "articles").mkdir(parents=True, exist_ok=True)
             (tmp_path / split / "gold").mkdir(parents=True, exist_ok=True)
             (tmp_path / split / "articles" / f"{stem}.txt").write_text(text)
@@ -137,13 +141,14 @@ def test_training_recipe_on_a_tiny_corpus(tmp_path):
                                  {"name": "Maria Rossi", "type": "Person", "aliases": []}],
                     "relations": [
                         {"subject": f"{a} Holdings", "predicate": "acquires", "object": f"{b} Systems",
-                         "evidence": f"{a} Holdings agreed to acquire {b} Systems"},
+                         "evidence": f"{b} Systems will soon sit inside {a} Holdings"},
                         {"subject": f"{a} Holdings", "predicate": "headquarteredIn", "object": "Milan",
-                         "evidence": f"{a} Holdings is based in Milan"},
+                         "evidence": f"{a} Holdings in Milan"},
                         {"subject": "Maria Rossi", "predicate": "worksFor", "object": f"{a} Holdings",
-                         "evidence": f"Maria Rossi is the chief executive of {a} Holdings"}],
+                         "evidence": f"Maria Rossi, long a fixture at {a} Holdings"}],
                     "investments": []}
             (tmp_path / split / "gold" / f"{stem}.json").write_text(json.dumps(gold))
+    monkeypatch.setenv("KG_TYPING_MODEL", "/nonexistent/typing.npz")
     outs = []
     for run in ("a", "b"):
         recipe.main(["--corpus", str(tmp_path), "--out-dir", str(tmp_path / run)])
@@ -152,3 +157,6 @@ def test_training_recipe_on_a_tiny_corpus(tmp_path):
     import numpy as np
     assert outs[0].index == outs[1].index and np.allclose(outs[0].W, outs[1].W)
     assert set(outs[0].labels) == set(RELATION_PREDICATES)
+    # the recipe leaves the caller's setting as it found it
+    import os
+    assert os.environ["KG_TYPING_MODEL"] == "/nonexistent/typing.npz"

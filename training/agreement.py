@@ -4,8 +4,8 @@
 
 Pass B is scored against pass A with kg's own scorer (kg.evaluate: the same matching of names,
 aliases, types, relations, roles and investments as `kg evaluate`), so the figures read like
-the extractor's: P/R/F1 per category, overall and per language. F1 is symmetric in the two
-passes (P and R swap).
+the extractor's: P/R/F1 per category, overall and per language. P and R swap when the passes
+swap; F1 is nearly symmetric (the one-to-one matching can differ by a fact or two).
 """
 from __future__ import annotations
 

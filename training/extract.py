@@ -9,7 +9,9 @@ before the learned layer (``kg.extract.analyse``); every candidate pair of menti
 two ends of a gold relation, in a sentence that overlaps the relation's evidence, gets the
 relation's label (with its direction); a pair of entities the gold never relates is NONE; a pair
 the gold relates elsewhere in the article is left out (its sentence may or may not state it).
-One logistic regression per label (scikit-learn, liblinear) is fitted on the binary features;
+Pairs the precise rules already read are left out (at run time the rules decide them). One
+logistic regression per label (scikit-learn, liblinear) is fitted on the features (sparse
+indicators and word-vector blocks);
 the regularisation and the decision threshold are chosen by cross-validation over articles.
 Deterministic: same corpus, same weights.
 """
@@ -49,7 +51,7 @@ def parse(items: list[dict]) -> list:
     """spaCy Docs of the items (kg's pipelines), cached on disk by text hash."""
     from spacy.tokens import DocBin
 
-    from kg.nlp import load
+    from kg.nlp import load, model_path
     CACHE.mkdir(parents=True, exist_ok=True)
     docs = [None] * len(items)
     for lang in ("it", "en"):
@@ -57,9 +59,11 @@ def parse(items: list[dict]) -> list:
         if not idx:
             continue
         nlp = load(lang)
+        # parses are only reused for the same pipeline (its name, version and config)
+        pipeline = json.dumps([model_path(lang), nlp.meta.get("version"), nlp.config.to_str()]).encode()
         todo = []
         for i in idx:
-            key = hashlib.sha256(items[i]["article"].text.encode()).hexdigest()[:16]
+            key = hashlib.sha256(items[i]["article"].text.encode() + pipeline).hexdigest()[:16]
             path = CACHE / f"{lang}_{key}.spacy"
             if path.exists():
                 docs[i] = next(iter(DocBin().from_disk(path).get_docs(nlp.vocab)))
@@ -115,6 +119,8 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
     out = []
     rules = L.rule_readings(ctx)
     for cand in L.candidates(ctx):
+        if (cand.a, cand.b) in rules or (cand.b, cand.a) in rules:
+            continue  # left to the rules at run time (kg.extract.learned.learned_relations)
         s0, s1 = ctx.sents[cand.sent]
         base = None
         for si, oi, fwd in L.orientations(ctx, cand):
@@ -136,13 +142,13 @@ def examples(item: dict, doc) -> list[tuple[dict, set[str], str]]:
                     continue  # stated in another sentence: this one may or may not say it
             if base is None:
                 base = L.pair_features(ctx, doc, cand)
-            out.append((L.expand(L.oriented(base, ms[si].kind, ms[oi].kind, fwd,
-                                            rules.get((si, oi), set()))),
+            out.append((L.expand(L.oriented(base, ms[si].kind, ms[oi].kind, fwd)),
                         labels, item["stem"]))
     return out
 
 
 def build_examples(items: list[dict], docs: list, progress: bool = True) -> list[tuple[dict, set[str], str]]:
+    """Relation examples of every article: (features, gold predicates, stem)."""
     out = []
     for k, (item, doc) in enumerate(zip(items, docs)):
         out.extend(examples(item, doc))
@@ -151,9 +157,10 @@ def build_examples(items: list[dict], docs: list, progress: bool = True) -> list
     return out
 
 
-def typing_examples(items: list[dict], docs: list) -> list[tuple[dict, set[str], str]]:
-    """(features, {gold type or NONE}, stem) for every named mention the typing pass decides
-    on: the gold type of the entity whose name or alias the mention is, else NONE."""
+def typing_examples(items: list[dict], docs: list) -> list[tuple]:
+    """(features, {gold type or NONE}, stem, the rules' type or NONE, rule vote margin) for
+    every named mention the typing pass decides on: the gold type of the entity whose name or
+    alias the mention is, else NONE."""
     from kg.evaluate import load_gold
     from kg.extract import analyse
     from kg.extract.learned import KINDS, NONE
@@ -240,10 +247,6 @@ def _model(names, W, b, threshold):
     return LinearModel(labels(), {n: i for i, n in enumerate(names)}, W, b, threshold)
 
 
-def pair_scores(model, exs) -> list[dict[str, float]]:
-    return [model.probabilities(f) for f, _, _ in exs]
-
-
 def prf(probs, exs, threshold: float) -> tuple[float, float, float]:
     tp = fp = fn = 0
     for p, (_, gold, _) in zip(probs, exs):
@@ -321,12 +324,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fraction", type=float, default=1.0, help="share of train articles per language")
     ap.add_argument("--langs", default="it,en")
     ap.add_argument("--no-typing", action="store_true", help="keep the rule typing (no typing.npz)")
-    ap.add_argument("--C", type=float, default=None, help="skip cross-validation: use this C")
+    ap.add_argument("--C", type=float, default=None,
+                    help="use this C (threshold and calibration still cross-validated)")
     ap.add_argument("--threshold", type=float, default=None)
     args = ap.parse_args(argv)
     import os
 
-    from kg.extract.learned import MODEL_PATH, TYPING_MODEL_PATH
+    from kg.extract.learned import MODEL_PATH
 
     t0 = time.time()
     out_dir = Path(args.out_dir) if args.out_dir else MODEL_PATH.parent
@@ -340,6 +344,23 @@ def main(argv: list[str] | None = None) -> None:
     texts = "".join(sorted(hashlib.sha256(i["article"].text.encode()).hexdigest() for i in items))
     common = {"articles": len(items), "articles_it": n_it, "fraction": args.fraction,
               "corpus_sha256": hashlib.sha256(texts.encode()).hexdigest()[:16]}
+
+    saved_env = os.environ.get("KG_TYPING_MODEL")
+    try:
+        _train(args, items, docs, common, out_dir, t0)
+    finally:  # the recipe points kg at the weights it trains; leave the caller's setting as it was
+        if saved_env is None:
+            os.environ.pop("KG_TYPING_MODEL", None)
+        else:
+            os.environ["KG_TYPING_MODEL"] = saved_env
+        from kg.extract.learned import _load_model
+        _load_model.cache_clear()  # weights rewritten at the same path must be read again
+
+
+def _train(args, items, docs, common, out_dir: Path, t0: float) -> None:
+    import os
+
+    from kg.extract.learned import MODEL_PATH, TYPING_MODEL_PATH
 
     typing_path = out_dir / TYPING_MODEL_PATH.name
     if args.no_typing:
@@ -361,11 +382,12 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["KG_TYPING_MODEL"] = str(typing_path)  # relations learn on the learned types
 
     exs = build_examples(items, docs)
+    if not exs:
+        raise SystemExit("no candidate pairs left to learn from (every pair is read by the rules)")
     pos = sum(1 for _, ls, _ in exs if ls)
     print(f"candidate pairs: {len(exs)}, with a relation: {pos}", file=sys.stderr)
-    C, thr, calib, report = cross_validate(exs)
-    if args.C is not None:
-        C = args.C
+    # with --C the threshold and the calibration are still cross-validated, for that C
+    C, thr, calib, report = cross_validate(exs, Cs=(args.C,) if args.C is not None else (0.3, 1.0, 3.0))
     if args.threshold is not None:
         thr = args.threshold
     print(f"cross-validation: C={C} threshold={thr} calibration a={calib[0]:.3f} c={calib[1]:.3f} "

@@ -42,7 +42,8 @@ def extract(doc, article) -> ArticleFacts:
 def analyse(doc, article, typing_log: list | None = None) -> tuple[Ctx, dict[str, str]]:
     """The passes before the learned relation layer: mentions, their types, descriptions, and
     the precise rules' relations and positions (what `training.extract` learns from).
-    `typing_log` (training) receives (text, start, end, features) of every typed mention."""
+    `typing_log` (training) receives (text, start, end, features, the rules' type or None,
+    the rule votes' margin) of every mention the typing pass decides on."""
     if doc.text != article.text:
         raise ValueError("extract: doc.text differs from article.text")
     lang = _lang_of(doc, article)

@@ -27,9 +27,11 @@ def anaphor_mentions(ctx: Ctx) -> None:
         rx = re.compile(rf"(?<![\w'’-])(?:{alternation(d.anaphors)})(?![\w'’-])", re.IGNORECASE)
         found += [(x.start(), x.end(), d.anaphors[x.group(0).lower()]) for x in rx.finditer(ctx.text)]
     the = alternation([w for w in d.cues["definite"] if not w.endswith(("'", "’"))])
-    elided = alternation([w for w in d.cues["definite"] if w.endswith(("'", "’"))])
-    nouns = alternation([n for n in d.company_nouns if " " not in n])
-    rx = re.compile(rf"(?<![\w'’-])(?:(?:{the})\s+|(?:{elided}))(?:{nouns})(?![\w'’-])", re.IGNORECASE)
+    elided = [w for w in d.cues["definite"] if w.endswith(("'", "’"))]
+    article = rf"(?:{the})\s+" + (rf"|(?:{alternation(elided)})" if elided else "")
+    plural = set(d.cues.get("plural_company_nouns", ()))
+    nouns = alternation([n for n in d.company_nouns if " " not in n and n not in plural])
+    rx = re.compile(rf"(?<![\w'’-])(?:{article})(?:{nouns})(?![\w'’-])", re.IGNORECASE)
     found += [(x.start(), x.end(), "Company") for x in rx.finditer(ctx.text)]
     if not found:
         return

@@ -60,7 +60,7 @@ class Ctx:
     _templates: dict[int, Template] | None = None
     _next_id: int = 0
     weak: set = field(default_factory=set)  # ids of rule-found names that need typing evidence
-    # training only: (text, start, end, features) of every mention typing decides on
+    # training only: (text, start, end, features, rule type, vote margin) per typed mention
     typing_log: list | None = None
     _starts: list[int] | None = None  # sentence starts, for sent_of
     _vectors: tuple | None = None  # (doc, its token vectors), for the learned layer

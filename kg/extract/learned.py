@@ -10,14 +10,18 @@ range (either direction). Each pair gets the features a classical relation extra
 - the mentions' types, whether one is a description, a bracketed aside or a possessive;
 - the cue-word classes of the language (``kg.lang``: acquisition verbs, stake words, attempt
   words, pending markers, relational nouns...) found between, before or after them. These carry
-  the same feature name in every language, so what one language teaches serves the other.
+  the same feature name in every language, so what one language teaches serves the other;
+- the mean word vector of the words between them and of the words on the dependency path.
 
 Each pair is read in both directions (either mention as the subject) where the types allow;
 the classifier (one logistic regression per predicate, trained by ``python -m training.extract``
-from ``corpus/train``) gives each predicate a probability for that reading; a predicate whose
-probability passes the threshold and whose domain and range fit the types becomes a Relation
-with that probability as its confidence (a symmetric one once, from its likelier reading). The weights ship as
-``kg/models/relations.npz`` (feature names, a weight matrix, intercepts).
+from ``corpus/train``) gives each predicate a Platt-calibrated probability for that reading; a
+predicate whose probability passes the threshold and whose domain and range fit the types
+becomes a Relation with that probability as its confidence (a symmetric one once, from its
+likelier reading). Pairs the precise rules already read are left to them, and the annotation
+rules' hard constraints (``_ruled_out``) veto what they forbid. The weights ship as
+``kg/models/relations.npz`` (feature names, a weight matrix, intercepts, threshold,
+calibration and a record of the training run).
 """
 from __future__ import annotations
 
@@ -39,6 +43,7 @@ MODEL_PATH = Path(__file__).resolve().parents[1] / "models" / "relations.npz"
 NONE = "NONE"
 WINDOW = 3  # words looked at before the first and after the second mention
 MAX_BETWEEN = 14  # words between the mentions kept as features (the rest: "far")
+DEAL_PREDICATES = ("acquires", "mergesWith")  # the ones a pending marker gives a status, as in the rules
 
 
 def labels() -> list[str]:
@@ -74,11 +79,10 @@ def expand(f: dict) -> dict[str, float]:
     return out
 
 
-def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool,
-             rule_preds: set[str] = frozenset()) -> dict[str, float]:
+def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool) -> dict[str, float]:
     """The pair's features read with one mention as the subject: every feature once as it is
-    and once tagged with the direction (subject first in the text, or second), the subject
-    and object types, and what the precise rules said of this reading."""
+    and once tagged with the direction (subject first in the text, or second), and the
+    subject and object types."""
     tag = "S>O|" if forward else "O>S|"
     f = Feats(base)
     f.update({tag + k: v for k, v in base.items()})
@@ -88,10 +92,6 @@ def oriented(base: dict[str, float], kind_s: str, kind_o: str, forward: bool,
     f[f"ot={kind_o}"] = 1.0
     f[f"sot={kind_s}|{kind_o}"] = 1.0
     f[tag + "dir"] = 1.0
-    for p in rule_preds:
-        f["rule=" + p] = 1.0
-    if rule_preds:
-        f["rule_any"] = 1.0
     return f
 
 
@@ -337,15 +337,18 @@ def pair_features(ctx: Ctx, doc, cand: Candidate) -> dict[str, float]:
 
 
 def _doc_vectors(ctx: Ctx, doc):
-    """Every token's word vector, looked up once per document in one batch (the same
-    values as token.vector, which looks each one up alone)."""
+    """Every token's word vector, looked up once per document (the values of token.vector;
+    with kg's floret vectors in one batch). The shipped weights expect kg's 100-d floret
+    vectors: another pipeline's vectors make the dense features mean something else."""
     import numpy as np
     if getattr(ctx, "_vectors", None) is None or ctx._vectors[0] is not doc:
         vecs = doc.vocab.vectors
         if vecs.size == 0:
             ctx._vectors = (doc, None)
-        else:
+        elif vecs.mode == "floret":  # every string has a vector: one batch lookup
             ctx._vectors = (doc, np.asarray(vecs.get_batch([t.text for t in doc])))
+        else:  # a table of known words: token.vector gives zeros for the others
+            ctx._vectors = (doc, np.array([t.vector for t in doc]))
     return ctx._vectors[1]
 
 
@@ -369,7 +372,9 @@ def _dense(f: Feats, prefix: str, toks, ctx: Ctx) -> None:
 
 @dataclass
 class LinearModel:
-    """One-vs-rest logistic regressions over sparse binary features."""
+    """One-vs-rest logistic regressions over sparse features and dense word-vector blocks.
+    For the typing model, `threshold` is the rule-vote margin above which the rules' type is
+    kept (kg.extract.kinds)."""
 
     labels: list[str]
     index: dict[str, int]  # feature name -> row of W
@@ -454,31 +459,37 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
     ms = ctx.mentions
     rules = rule_readings(ctx)
     # (subject id, sentence) of every stated base: one base per subject and sentence
-    bases = {(r.subject, ctx.sent_of(r.evidence.start)) for r in ctx.facts.relations
-             if r.predicate == "headquarteredIn"}
+    by_id = {m.id: m for m in ms}
+    bases = {(_entity_id(by_id, r.subject), ctx.sent_of(r.evidence.start))
+             for r in ctx.facts.relations if r.predicate == "headquarteredIn"}
     for cand in candidates(ctx):
+        if (cand.a, cand.b) in rules or (cand.b, cand.a) in rules:
+            continue  # the precise rules already read this pair: they override
         base = pair_features(ctx, doc, cand)
         best: dict = {}  # predicate (or predicate, s, o) -> (p, subject, object)
         for s, o, fwd in orientations(ctx, cand):
-            probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd,
-                                                 rules.get((s, o), set())))
+            probs = model.probabilities(oriented(base, ms[s].kind, ms[o].kind, fwd))
             for pred, p in probs.items():
                 if p < model.threshold or not label_fits(pred, ms[s].kind, ms[o].kind):
                     continue
                 if pred in SYMMETRIC_PREDICATES and pred in best and best[pred][0] >= p:
                     continue  # a symmetric relation once, from its likelier reading
                 best[(pred, s, o) if pred not in SYMMETRIC_PREDICATES else pred] = (p, s, o)
-        if (cand.a, cand.b) in rules or (cand.b, cand.a) in rules:
-            continue  # the precise rules already read this pair: they override
         for key, (p, s, o) in sorted(best.items(), key=lambda kv: -kv[1][0]):
             pred = key if isinstance(key, str) else key[0]
             if _ruled_out(ctx, pred, s, o, cand.sent, bases):
                 continue
             if pred == "headquarteredIn":
-                bases.add((ms[s].id, cand.sent))
+                bases.add((_entity_id(by_id, ms[s].id), cand.sent))
             ev = ctx.evidence(cand.sent, p, EXTRACTOR)
-            ctx.facts.relations.append(
-                Relation(ms[s].id, pred, ms[o].id, ev, pending_status(ctx, ev.sentence)))
+            status = pending_status(ctx, ev.sentence) if pred in DEAL_PREDICATES else None
+            ctx.facts.relations.append(Relation(ms[s].id, pred, ms[o].id, ev, status))
+
+
+def _entity_id(by_id: dict, mention_id: str) -> str:
+    """The named mention a description or anaphor stands for (itself otherwise)."""
+    m = by_id.get(mention_id)
+    return m.ref if m is not None and m.ref else mention_id
 
 
 def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, bases: set) -> bool:
@@ -493,7 +504,7 @@ def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, bases: set) -> bo
             return True
     if pred == "worksFor" and re.search(r"\(\s*$", ctx.text[max(0, ms[o].start - 3):ms[o].start]):
         return True  # "Mario Rossi (Acme)": a bracketed affiliation
-    if pred == "headquarteredIn" and (ms[s].id, sent) in bases:
+    if pred == "headquarteredIn" and (_entity_id({m.id: m for m in ms}, ms[s].id), sent) in bases:
         return True
     return False
 
@@ -546,7 +557,7 @@ def mention_features(ctx: Ctx, i: int, votes) -> dict[str, float]:
         add("w:" + w)
     if len(low) == 1:
         add("suffix3:" + low[0][-3:])
-    if low and " ".join(low) in ctx.data.country_names:
+    if " ".join(low) in ctx.data.country_names:
         add("country")
     same = sum(1 for x in ms if x.text == text)
     add("occ=" + _bucket(same))
