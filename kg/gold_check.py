@@ -46,6 +46,19 @@ def check_gold(data: object, text: str) -> list[str]:
         """A name field's value when it is a string (anything else is reported elsewhere)."""
         return x if isinstance(x, str) else None
 
+    def record(kind: str, i: int, rec: object, keys: set[str]) -> bool:
+        """Whether `rec` is an object; its unknown keys are a problem."""
+        if not isinstance(rec, dict):
+            problems.append(f"{kind} {i}: not an object")
+            return False
+        if set(rec) - keys:
+            problems.append(f"{kind} {i}: unknown keys {sorted(set(rec) - keys)}")
+        return True
+
+    def declared_end(label: str, field: str, value: object) -> None:
+        if name(value) not in names:
+            problems.append(f"{label}: {field} is not a declared entity name or alias")
+
     def verbatim(what: str, s: object) -> None:
         if not isinstance(s, str) or not s.strip():
             problems.append(f"{what}: not a non-empty string: {s!r}")
@@ -56,13 +69,10 @@ def check_gold(data: object, text: str) -> list[str]:
     if extra:
         problems.append(f"unknown top-level keys: {sorted(extra)}")
     names: set[str] = set()  # entity names and aliases: what facts may name
-    declared: set[str] = set()
+    declared: set[tuple] = set()  # (name, type): homonyms of different types may coexist
     for i, e in enumerate(data.get("entities") or []):
-        if not isinstance(e, dict):
-            problems.append(f"entity {i}: not an object")
+        if not record("entity", i, e, ENTITY_KEYS):
             continue
-        if set(e) - ENTITY_KEYS:
-            problems.append(f"entity {e.get('name')!r}: unknown keys {sorted(set(e) - ENTITY_KEYS)}")
         verbatim(f"entity {i} name", e.get("name"))
         if name(e.get("type")) not in ENTITY_TYPES:
             problems.append(f"entity {e.get('name')!r}: type {e.get('type')!r} not one of {ENTITY_TYPES}")
@@ -81,37 +91,30 @@ def check_gold(data: object, text: str) -> list[str]:
         names.update(a for a in aliases if isinstance(a, str))
 
     for i, r in enumerate(data.get("relations") or []):
-        if not isinstance(r, dict):
-            problems.append(f"relation {i}: not an object")
+        if not record("relation", i, r, RELATION_KEYS):
             continue
         label = f"relation {i} ({r.get('subject')!r} {r.get('predicate')} {r.get('object')!r})"
-        if set(r) - RELATION_KEYS:
-            problems.append(f"{label}: unknown keys {sorted(set(r) - RELATION_KEYS)}")
         if name(r.get("predicate")) not in PREDICATES:
             problems.append(f"{label}: predicate not one of the rules' predicates")
-        if name(r.get("subject")) not in names:
-            problems.append(f"{label}: subject is not a declared entity name or alias")
+        declared_end(label, "subject", r.get("subject"))
         if r.get("predicate") == ROLE_PREDICATE:
             # Roles are normalised ("presieduta da" -> "presidente"): a string, not verbatim.
             if not isinstance(r.get("object"), str) or not r["object"].strip():
                 problems.append(f"{label}: role is not a non-empty string")
-            if r.get("org") is not None and name(r.get("org")) not in names:
-                problems.append(f"{label}: org is not a declared entity name or alias")
-        elif name(r.get("object")) not in names:
-            problems.append(f"{label}: object is not a declared entity name or alias")
+            if r.get("org") is not None:
+                declared_end(label, "org", r.get("org"))
+        else:
+            declared_end(label, "object", r.get("object"))
         if r.get("status") is not None and name(r.get("status")) not in GOLD_STATUSES:
             problems.append(f"{label}: status {r.get('status')!r} not one of {GOLD_STATUSES}")
         verbatim(f"{label} evidence", r.get("evidence"))
 
     for i, v in enumerate(data.get("investments") or []):
-        if not isinstance(v, dict):
-            problems.append(f"investment {i}: not an object")
+        if not record("investment", i, v, INVESTMENT_KEYS):
             continue
         label = f"investment {i} ({v.get('investor')!r} -> {v.get('target')!r})"
-        if set(v) - INVESTMENT_KEYS:
-            problems.append(f"{label}: unknown keys {sorted(set(v) - INVESTMENT_KEYS)}")
-        if v.get("investor") is not None and name(v.get("investor")) not in names:
-            problems.append(f"{label}: investor is not a declared entity name or alias")
+        if v.get("investor") is not None:
+            declared_end(label, "investor", v.get("investor"))
         if v.get("target") is not None and not isinstance(v.get("target"), str):
             problems.append(f"{label}: target is not a string")
         if v.get("amount") is not None and not _is_number(v.get("amount")):

@@ -477,7 +477,7 @@ def learned_relations(ctx: Ctx, doc, model: LinearModel | None = None) -> None:
                 best[(pred, s, o) if pred not in SYMMETRIC_PREDICATES else pred] = (p, s, o)
         for key, (p, s, o) in sorted(best.items(), key=lambda kv: -kv[1][0]):
             pred = key if isinstance(key, str) else key[0]
-            if _ruled_out(ctx, pred, s, o, cand.sent, bases):
+            if _ruled_out(ctx, pred, s, o, cand.sent, (_entity_id(by_id, ms[s].id), cand.sent) in bases):
                 continue
             if pred == "headquarteredIn":
                 bases.add((_entity_id(by_id, ms[s].id), cand.sent))
@@ -492,19 +492,19 @@ def _entity_id(by_id: dict, mention_id: str) -> str:
     return m.ref if m is not None and m.ref else mention_id
 
 
-def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, bases: set) -> bool:
+def _ruled_out(ctx: Ctx, pred: str, s: int, o: int, sent: int, has_base: bool) -> bool:
     """The annotation rules' hard constraints, applied to what the classifier proposes:
     attempts are not deals, a bracketed affiliation is not an employer, a subject has one
     stated base per sentence ("based in Brantford, Ontario": the city)."""
     ms = ctx.mentions
-    if pred in ("acquires", "mergesWith"):
+    if pred in DEAL_PREDICATES:
         s0 = ctx.sents[sent][0]
         head = ctx.text[s0:max(ms[s].end, ms[o].end)].lower()
         if any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", head) for w in ctx.data.attempt_words):
             return True
     if pred == "worksFor" and re.search(r"\(\s*$", ctx.text[max(0, ms[o].start - 3):ms[o].start]):
         return True  # "Mario Rossi (Acme)": a bracketed affiliation
-    if pred == "headquarteredIn" and (_entity_id({m.id: m for m in ms}, ms[s].id), sent) in bases:
+    if pred == "headquarteredIn" and has_base:
         return True
     return False
 

@@ -108,8 +108,8 @@ def acronym(text: str) -> str:
 
 
 # words before a name that do not change which firm it denotes ("Gruppo X" = "The X" = "X").
-# Business-type words ("Banca", "Assicurazioni") are not among them: "Banca Generali" and
-# "Assicurazioni Generali" are two firms, like "X Cloud" and "X".
+# Business-type words ("Banca", "Assicurazioni") are not among them: "Banca Alfa" and
+# "Assicurazioni Alfa" are two firms, like "X Cloud" and "X".
 GENERIC_LEAD = {"gruppo", "group", "the", "società", "compagnia"}
 
 
